@@ -1,0 +1,183 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tpmkey: keeps a disk-encryption key under the protection of the TPM 2.0.
+ *
+ * /dev/tpmkey is the only interface.  One mutex guards the small state
+ * machine below; every ioctl checks CAP_SYS_ADMIN itself because a file
+ * descriptor can be handed to an unprivileged process.
+ */
+
+#include <linux/capability.h>
+#include <linux/fs.h>
+#include <linux/miscdevice.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/tpm.h>
+#include <linux/uaccess.h>
+
+#include <linux/tpmkey.h>
+
+#include "tpmkey.h"
+
+static DEFINE_MUTEX(tpmkey_lock);
+
+/**
+ * tpmkey_copy_request() - copy an extensible request struct from userspace
+ * @dst: kernel copy, @ksize bytes
+ * @ksize: size of the struct this module knows
+ * @min_size: the struct's version-1 size
+ * @uarg: user pointer to the struct, whose first __u32 is its size
+ *
+ * Return: 0, -EFAULT, -EINVAL for a size below @min_size or above
+ * TPMKEY_STRUCT_SIZE_MAX, or -E2BIG for a non-zero tail this module does
+ * not know.  On success the size field of @dst holds the caller's size.
+ */
+int tpmkey_copy_request(void *dst, size_t ksize, size_t min_size,
+			void __user *uarg)
+{
+	u32 usize;
+	int ret;
+
+	if (get_user(usize, (u32 __user *)uarg))
+		return -EFAULT;
+	if (usize < min_size || usize > TPMKEY_STRUCT_SIZE_MAX)
+		return -EINVAL;
+	ret = copy_struct_from_user(dst, ksize, uarg, usize);
+	if (ret)
+		return ret;
+	*(u32 *)dst = usize;
+	return 0;
+}
+
+/**
+ * tpmkey_copy_result() - copy a result struct back to userspace
+ * @uarg: user pointer the request came from
+ * @src: kernel copy, @ksize bytes; its first __u32 is the caller's size
+ * @ksize: size of the struct this module knows
+ *
+ * Writes no more than the caller's struct holds.
+ *
+ * Return: 0 or -EFAULT.
+ */
+int tpmkey_copy_result(void __user *uarg, const void *src, size_t ksize)
+{
+	size_t n = min_t(size_t, ksize, *(const u32 *)src);
+
+	return copy_to_user(uarg, src, n) ? -EFAULT : 0;
+}
+
+static bool tpmkey_reserved_zero(const void *p, size_t len)
+{
+	return !memchr_inv(p, 0, len);
+}
+
+static u32 tpmkey_tpm_flags(void)
+{
+	struct tpm_chip *chip;
+	u32 flags = 0;
+
+	chip = tpm_default_chip();
+	if (!chip)
+		return 0;
+	flags |= TPMKEY_TPM_PRESENT;
+	if (tpm_is_tpm2(chip) > 0)
+		flags |= TPMKEY_TPM_2;
+	put_device(&chip->dev);
+	return flags;
+}
+
+static long tpmkey_ioctl_status(void __user *uarg)
+{
+	struct tpmkey_status st;
+	int ret;
+
+	BUILD_BUG_ON(sizeof(st) != TPMKEY_STATUS_SIZE_VER1);
+	ret = tpmkey_copy_request(&st, sizeof(st), TPMKEY_STATUS_SIZE_VER1,
+				  uarg);
+	if (ret)
+		return ret;
+	if (st.flags)
+		return -EINVAL;
+	if (!tpmkey_reserved_zero(st.reserved, sizeof(st.reserved)))
+		return -EINVAL;
+
+	st.uapi_version = TPMKEY_UAPI_VERSION;
+	st.tpm_flags = tpmkey_tpm_flags();
+	st.features = tpmkey_features();
+
+	mutex_lock(&tpmkey_lock);
+	st.state = TPMKEY_STATE_INACTIVE;
+	st.key_len = 0;
+	st.parent_handle = 0;
+	memset(st.key_id, 0, sizeof(st.key_id));
+	st.created = 0;
+	st.backend = TPMKEY_BACKEND_NONE;
+	mutex_unlock(&tpmkey_lock);
+
+	return tpmkey_copy_result(uarg, &st, sizeof(st));
+}
+
+static long tpmkey_ioctl(struct file *file, unsigned int cmd,
+			 unsigned long arg)
+{
+	void __user *uarg = (void __user *)arg;
+
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
+
+	switch (cmd) {
+	case TPMKEY_IOC_STATUS:
+		return tpmkey_ioctl_status(uarg);
+	default:
+		return -ENOTTY;
+	}
+}
+
+static const struct file_operations tpmkey_fops = {
+	.owner = THIS_MODULE,
+	.open = nonseekable_open,
+	.unlocked_ioctl = tpmkey_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+	.llseek = noop_llseek,
+};
+
+static struct miscdevice tpmkey_misc = {
+	.minor = MISC_DYNAMIC_MINOR,
+	.name = "tpmkey",
+	.fops = &tpmkey_fops,
+	.mode = 0600,
+};
+
+static int __init tpmkey_init(void)
+{
+	int ret;
+
+	ret = tpmkey_keys_init();
+	if (ret)
+		return ret;
+
+	ret = misc_register(&tpmkey_misc);
+	if (ret)
+		goto err_keys;
+
+	pr_info("loaded, uapi version %d\n", TPMKEY_UAPI_VERSION);
+	return 0;
+
+err_keys:
+	tpmkey_keys_exit();
+	return ret;
+}
+
+static void __exit tpmkey_exit(void)
+{
+	misc_deregister(&tpmkey_misc);
+	tpmkey_keys_exit();
+	pr_info("unloaded\n");
+}
+
+module_init(tpmkey_init);
+module_exit(tpmkey_exit);
+
+MODULE_DESCRIPTION("TPM-protected disk-encryption key in the kernel keyring");
+MODULE_AUTHOR("The tpmkey authors");
+MODULE_LICENSE("GPL");

@@ -1,0 +1,80 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The VM harness itself: results come back, and a kernel report, a crash or
+# a hang fails the run whatever the guest script says.
+. "$(dirname "$0")/../lib.sh"
+
+s=$(guest_script ok.sh <<'G'
+grep -q '^tpmkey ' /proc/modules && test -c /dev/tpmkey && test -c /dev/tpmrm0
+G
+)
+expect_status "a clean boot returns the guest script's status 0" 0 vm "$s"
+
+s=$(guest_script three.sh <<'G'
+exit 3
+G
+)
+expect_status "the guest script's exit status 3 comes back" 3 vm "$s"
+
+s=$(guest_script warn.sh <<'G'
+echo "WARNING: CPU: 0 PID: 1 at injected/by/harness-test.c:1" >/dev/kmsg
+exit 0
+G
+)
+expect_status "a WARNING line on the guest console fails the run" 126 vm "$s"
+
+s=$(guest_script crash.sh <<'G'
+echo c >/proc/sysrq-trigger
+exit 0
+G
+)
+got=0
+vm "$s" 2>/dev/null || got=$?
+check "a kernel crash fails the run (status $got)" test "$got" -eq 125 -o "$got" -eq 126
+
+s=$(guest_script hang.sh <<'G'
+sleep 600
+G
+)
+expect_status "a hung guest is killed and fails the run" 124 vm --timeout 20 "$s"
+
+# Sticks: a FAT32 one, a write-protected partitioned one; enumeration is
+# asynchronous, so the guest polls with a deadline.
+mkstick "$CASE_TMP/a.img"
+mkstick "$CASE_TMP/b.img" --partitioned
+s=$(guest_script sticks.sh <<'G'
+for i in $(seq 100); do
+	[ -e /sys/block/sda ] && [ -e /sys/block/sdb ] && break
+	sleep 0.1
+done
+ro=
+for d in /sys/block/sd?; do
+	readlink -f "$d/device" | grep -q /usb || exit 1
+	ro="$ro$(cat "$d/ro")"
+done
+[ "$ro" = 01 ] || [ "$ro" = 10 ] || exit 2
+ls /sys/block/ | grep -q 'sd.1\|sdb' || true
+test -e /sys/block/sda/sda1 -o -e /sys/block/sdb/sdb1 || exit 3
+G
+)
+expect_status "two USB sticks appear, one write-protected, one partitioned" 0 \
+	vm --stick "$CASE_TMP/a.img" --stick "$CASE_TMP/b.img,ro" "$s"
+
+# The TPM state directory persists between boots; a new one is a new chip.
+s1=$(guest_script seal.sh <<'G'
+keyctl add trusted kmk "new 32 keyhandle=0x81000001" @u >/dev/null &&
+	keyctl pipe "$(keyctl search @u trusted kmk)" >/var/lib/tpmkey/blob
+G
+)
+s2=$(guest_script unseal.sh <<'G'
+keyctl add trusted kmk "load $(cat /var/lib/tpmkey/blob) keyhandle=0x81000001" @u >/dev/null
+G
+)
+vm --tpm "$CASE_TMP/tpm" --state-disk "$CASE_TMP/state.img" "$s1" >/dev/null
+expect_status "a key sealed in one boot unseals after a reboot" 0 \
+	vm --tpm "$CASE_TMP/tpm" --state-disk "$CASE_TMP/state.img" "$s2"
+got=0
+vm --tpm "$CASE_TMP/tpm2" --state-disk "$CASE_TMP/state.img" "$s2" 2>/dev/null || got=$?
+check "a replaced TPM cannot unseal it (status $got)" test "$got" -ne 0 -a "$got" -lt 124
+
+finish

@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tpmkeyctl: the userspace helper of the tpmkey kernel module.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <linux/tpmkey.h>
+
+#include "ctl.h"
+
+#ifndef TPMKEY_VERSION
+#define TPMKEY_VERSION "unknown"
+#endif
+
+static const struct subcommand subcommands[] = {
+	{ "status", cmd_status, "[--json]",
+	  "show the TPM, the module and the key" },
+};
+
+static void usage(FILE *f)
+{
+	size_t i;
+
+	fprintf(f, "Usage: tpmkeyctl [--state-dir DIR] [--json] [--quiet] COMMAND [ARGS]\n\n"
+		"Commands:\n");
+	for (i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
+		fprintf(f, "  %-10s %-22s %s\n", subcommands[i].name,
+			subcommands[i].args, subcommands[i].summary);
+	fprintf(f, "\nRun 'tpmkeyctl COMMAND --help' for a command's options.\n");
+}
+
+int main(int argc, char *argv[])
+{
+	static const struct option options[] = {
+		{ "state-dir", required_argument, NULL, 'd' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct ctl ctl = {
+		.out = { .out = stdout },
+		.state_dir = TPMKEY_DEFAULT_STATE_DIR,
+	};
+	size_t i;
+	int c;
+
+	/* Global options stop at the command name. */
+	while ((c = getopt_long(argc, argv, "+d:jqhV", options, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			ctl.state_dir = optarg;
+			break;
+		case 'j':
+			ctl.out.json = true;
+			break;
+		case 'q':
+			ctl.out.quiet = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return TK_OK;
+		case 'V':
+			printf("tpmkeyctl %s (uapi %d)\n", TPMKEY_VERSION,
+			       TPMKEY_UAPI_VERSION);
+			return TK_OK;
+		default:
+			usage(stderr);
+			return TK_EUSAGE;
+		}
+	}
+	if (optind >= argc) {
+		usage(stderr);
+		return TK_EUSAGE;
+	}
+
+	for (i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++) {
+		if (!strcmp(argv[optind], subcommands[i].name)) {
+			argc -= optind;
+			argv += optind;
+			optind = 0;	/* reset getopt for the subcommand */
+			return subcommands[i].run(&ctl, argc, argv);
+		}
+	}
+	fprintf(stderr, "tpmkeyctl: unknown command '%s'\n", argv[optind]);
+	usage(stderr);
+	return TK_EUSAGE;
+}
