@@ -4,8 +4,50 @@
 
 #include <linux/types.h>
 
+#include <linux/tpmkey.h>
+
 struct key;
 
+#define TPMKEY_KMK_SIZE		32
+#define TPMKEY_AES_KEY_SIZE	32
+#define TPMKEY_GCM_NONCE_SIZE	12
+#define TPMKEY_GCM_TAG_SIZE	16
+/* Largest sealed KMK a backend may produce (trusted keys: MAX_BLOB_SIZE). */
+#define TPMKEY_SEALED_SIZE_MAX	512
+
+/* What the module knows about a key: nothing secret. */
+struct tpmkey_key_info {
+	u8 key_id[TPMKEY_KEY_ID_SIZE];
+	u64 created;
+	u32 key_len;
+	u32 parent_handle;
+	u32 backend;
+	u32 nv_index;
+	u64 nv_value;
+};
+
+/**
+ * struct tpmkey_sealer - a way of sealing the key-master key to the TPM
+ * @backend: TPMKEY_BACKEND_*, recorded in the state blob
+ * @name: for messages
+ * @check: 0 if usable now, else -ENODEV (no TPM) or -ENOPKG (kernel lacks
+ *	   a feature)
+ * @seal_new: make a random TPMKEY_KMK_SIZE-byte KMK, sealed under the
+ *	      storage key at @parent; at most TPMKEY_SEALED_SIZE_MAX bytes
+ * @unseal: recover the KMK from what @seal_new produced
+ */
+struct tpmkey_sealer {
+	u32 backend;
+	const char *name;
+	int (*check)(void);
+	int (*seal_new)(u32 parent, u8 *kmk, u8 *sealed, size_t *sealed_len);
+	int (*unseal)(u32 parent, const u8 *sealed, size_t sealed_len,
+		      u8 *kmk);
+};
+
+extern const struct tpmkey_sealer tpmkey_sealer_trusted;
+
+/* main.c */
 int tpmkey_copy_request(void *dst, size_t ksize, size_t min_size,
 			void __user *uarg);
 int tpmkey_copy_result(void __user *uarg, const void *src, size_t ksize);
@@ -15,5 +57,34 @@ extern struct key *tpmkey_keyring;
 int tpmkey_keys_init(void);
 void tpmkey_keys_exit(void);
 u32 tpmkey_features(void);
+
+/* dek.c */
+struct key *tpmkey_dek_install(const u8 *dek, size_t len);
+void tpmkey_dek_destroy(struct key *key);
+
+/* crypto.c */
+int tpmkey_seal_gcm(const u8 *key, const u8 *nonce, const u8 *aad,
+		    size_t aad_len, const u8 *in, u8 *out, size_t len);
+int tpmkey_open_gcm(const u8 *key, const u8 *nonce, const u8 *aad,
+		    size_t aad_len, const u8 *in, u8 *out, size_t len);
+
+/* state.c */
+struct tpmkey_state_view {
+	struct tpmkey_key_info info;
+	const u8 *nonce;
+	const u8 *aad;
+	size_t aad_len;
+	const u8 *sealed;
+	size_t sealed_len;
+	const u8 *wrapped;
+};
+
+int tpmkey_state_build(const struct tpmkey_key_info *info, const u8 *nonce,
+		       const u8 *kmk, const u8 *sealed, size_t sealed_len,
+		       const u8 *dek, u8 *out, size_t *out_len);
+int tpmkey_state_parse(const u8 *blob, size_t len,
+		       struct tpmkey_state_view *view);
+int tpmkey_state_unwrap(const struct tpmkey_state_view *view, const u8 *kmk,
+			u8 *dek);
 
 #endif /* _TPMKEY_H */

@@ -2,10 +2,18 @@
 #ifndef CTL_H
 #define CTL_H
 
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
 #include "exitcode.h"
 #include "output.h"
+#include "statefile.h"
 
 #define TPMKEY_DEFAULT_STATE_DIR	"/var/lib/tpmkey"
+#define TPMKEY_DEFAULT_TCTI		"device:/dev/tpmrm0"
+#define TPMKEY_STATE_MAGIC		"tpmkeyST"
+#define TPMKEY_ID_HEX_SIZE		33
 
 /* Everything a subcommand needs from the command line's global part. */
 struct ctl {
@@ -21,8 +29,23 @@ struct subcommand {
 };
 
 int cmd_status(struct ctl *ctl, int argc, char *argv[]);
+int cmd_activate(struct ctl *ctl, int argc, char *argv[]);
+int cmd_load(struct ctl *ctl, int argc, char *argv[]);
+int cmd_erase(struct ctl *ctl, int argc, char *argv[]);
+int cmd_open(struct ctl *ctl, int argc, char *argv[]);
+int cmd_close(struct ctl *ctl, int argc, char *argv[]);
 
 /* device.c */
 int ctl_open_device(struct ctl *ctl, int *fd);
+
+/* common.c */
+/* Finishes a command with the exit code and message for a module errno. */
+int ctl_kernel_error(struct ctl *ctl, int err, const char *what);
+/* Takes the state directory's lock, or finishes with TK_EBUSY. */
+int ctl_lock(struct ctl *ctl, int *lock_fd);
+/* Hex of a key id into @buf (TPMKEY_ID_HEX_SIZE bytes). */
+void ctl_format_id(const uint8_t *id, char *buf);
+/* The key id recorded in a state blob; false if it is not one. */
+bool ctl_state_key_id(const uint8_t *state, size_t len, uint8_t *id);
 
 #endif /* CTL_H */

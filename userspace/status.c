@@ -71,7 +71,7 @@ int cmd_status(struct ctl *ctl, int argc, char *argv[])
 	out_line(o, "trusted keys:", "%s", trusted ? "yes" : "no");
 	out_line(o, "state:", "%s", active ? "active" : "inactive");
 	if (active) {
-		char when[64];
+		char when[64], id[TPMKEY_ID_HEX_SIZE];
 		time_t t = (time_t)st.created;
 		struct tm tm;
 
@@ -82,6 +82,8 @@ int cmd_status(struct ctl *ctl, int argc, char *argv[])
 		out_field_uint(o, "created", st.created);
 		out_field_uint(o, "parent_handle", st.parent_handle);
 		out_field_str(o, "backend", backend_name(st.backend));
+		ctl_format_id(st.key_id, id);
+		out_line(o, "key id:", "%s", id);
 		out_line(o, "key size:", "%u bytes", st.key_len);
 		out_line(o, "created:", "%s", when);
 		out_line(o, "storage key:", "0x%08x", st.parent_handle);

@@ -18,6 +18,16 @@
 static const struct subcommand subcommands[] = {
 	{ "status", cmd_status, "[--json]",
 	  "show the TPM, the module and the key" },
+	{ "activate", cmd_activate, "[--key-size 32|64]",
+	  "create a new TPM-sealed key" },
+	{ "load", cmd_load, "",
+	  "load the key into the keyring (at boot)" },
+	{ "erase", cmd_erase, "[--yes] [--wipe DEV...]",
+	  "destroy the key (initialize all data)" },
+	{ "open", cmd_open, "DEVICE NAME",
+	  "map DEVICE with dm-crypt and the key" },
+	{ "close", cmd_close, "NAME",
+	  "remove the dm-crypt mapping NAME" },
 };
 
 static void usage(FILE *f)
@@ -48,6 +58,12 @@ int main(int argc, char *argv[])
 	};
 	size_t i;
 	int c;
+
+	/*
+	 * tpm2-tss logs expected failures (an empty handle, say) as errors;
+	 * tpmkeyctl reports what matters itself.  TSS2_LOG still wins.
+	 */
+	setenv("TSS2_LOG", "all+none", 0);
 
 	/* Global options stop at the command name. */
 	while ((c = getopt_long(argc, argv, "+d:jqhV", options, NULL)) != -1) {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/ioctl.h>
 
@@ -18,4 +19,47 @@ int tpmkey_get_status(int fd, struct tpmkey_status *st)
 	memset(st, 0, sizeof(*st));
 	st->size = sizeof(*st);
 	return ioctl(fd, TPMKEY_IOC_STATUS, st) ? -errno : 0;
+}
+
+int tpmkey_activate(int fd, uint32_t key_len, uint32_t parent, void *state,
+		    size_t *state_len, uint8_t key_id[TPMKEY_KEY_ID_SIZE])
+{
+	struct tpmkey_activate req = {
+		.size = sizeof(req),
+		.key_len = key_len,
+		.parent_handle = parent,
+		.state_ptr = (uintptr_t)state,
+		.state_len = TPMKEY_STATE_SIZE_MAX,
+	};
+
+	if (ioctl(fd, TPMKEY_IOC_ACTIVATE, &req))
+		return -errno;
+	*state_len = req.state_len;
+	memcpy(key_id, req.key_id, sizeof(req.key_id));
+	return 0;
+}
+
+int tpmkey_load(int fd, const void *state, size_t state_len,
+		uint8_t key_id[TPMKEY_KEY_ID_SIZE])
+{
+	struct tpmkey_load req = {
+		.size = sizeof(req),
+		.state_ptr = (uintptr_t)state,
+		.state_len = state_len,
+	};
+
+	if (state_len > UINT32_MAX)
+		return -EBADMSG;
+	if (ioctl(fd, TPMKEY_IOC_LOAD, &req))
+		return -errno;
+	memcpy(key_id, req.key_id, sizeof(req.key_id));
+	return 0;
+}
+
+int tpmkey_erase(int fd, const uint8_t key_id[TPMKEY_KEY_ID_SIZE])
+{
+	struct tpmkey_erase req = { .size = sizeof(req) };
+
+	memcpy(req.key_id, key_id, sizeof(req.key_id));
+	return ioctl(fd, TPMKEY_IOC_ERASE, &req) ? -errno : 0;
 }

@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ctl.h"
+#include "lib/libtpmkey.h"
+#include "tpm.h"
+
+static int provision_srk(struct ctl *ctl, const char *tcti, uint32_t parent)
+{
+	struct tk_tpm tpm;
+	char err[256];
+	bool created;
+	int ret;
+
+	ret = tk_tpm_open(tcti, &tpm, err, sizeof(err));
+	if (ret)
+		return out_finish(&ctl->out, TK_ENOTPM,
+				  "cannot talk to the TPM: %s", err);
+	ret = tk_tpm_ensure_srk(&tpm, parent, &created, err, sizeof(err));
+	tk_tpm_close(&tpm);
+	if (ret)
+		return out_finish(&ctl->out,
+				  ret == -EEXIST ? TK_EUSAGE : TK_ENOTPM,
+				  "storage key at 0x%08x: %s", parent, err);
+	if (created)
+		out_info(&ctl->out,
+			 "Provisioned a storage key (SRK) at 0x%08x.", parent);
+	out_field_bool(&ctl->out, "srk_created", created);
+	return TK_OK;
+}
+
+int cmd_activate(struct ctl *ctl, int argc, char *argv[])
+{
+	static const struct option options[] = {
+		{ "key-size", required_argument, NULL, 's' },
+		{ "parent", required_argument, NULL, 'p' },
+		{ "tcti", required_argument, NULL, 't' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *tcti = TPMKEY_DEFAULT_TCTI;
+	uint32_t key_len = 64, parent = TPMKEY_DEFAULT_PARENT;
+	struct output *o = &ctl->out;
+	uint8_t state[TPMKEY_STATE_SIZE_MAX], key_id[TPMKEY_KEY_ID_SIZE];
+	char id[TPMKEY_ID_HEX_SIZE], *end;
+	int fd = -1, lock_fd = -1, ret, c;
+	size_t state_len;
+
+	while ((c = getopt_long(argc, argv, "s:p:t:h", options, NULL)) != -1) {
+		switch (c) {
+		case 's':
+			key_len = strtoul(optarg, &end, 0);
+			if (*end || (key_len != 32 && key_len != 64))
+				return out_finish(o, TK_EUSAGE,
+						  "--key-size is 32 or 64 (bytes)");
+			break;
+		case 'p':
+			errno = 0;
+			parent = strtoul(optarg, &end, 0);
+			if (errno || *end || (parent >> 24) != 0x81)
+				return out_finish(o, TK_EUSAGE,
+						  "--parent is a persistent handle 0x81000000-0x81ffffff");
+			break;
+		case 't':
+			tcti = optarg;
+			break;
+		case 'h':
+			printf("Usage: tpmkeyctl activate [--key-size 32|64] [--parent HANDLE]\n");
+			return TK_OK;
+		default:
+			return TK_EUSAGE;
+		}
+	}
+	if (optind != argc)
+		return out_finish(o, TK_EUSAGE, "activate takes no arguments");
+
+	ret = ctl_lock(ctl, &lock_fd);
+	if (ret)
+		return ret;
+	ret = ctl_open_device(ctl, &fd);
+	if (ret)
+		goto out;
+
+	ret = state_read(ctl->state_dir, state, sizeof(state), &state_len);
+	if (ret != -ENOENT) {
+		ret = out_finish(o, TK_EKEYEXISTS,
+				 "a key already exists (%s/%s): load it with 'tpmkeyctl load', or destroy it with 'tpmkeyctl erase'",
+				 ctl->state_dir, TPMKEY_STATE_FILE);
+		goto out;
+	}
+
+	ret = provision_srk(ctl, tcti, parent);
+	if (ret)
+		goto out;
+
+	ret = tpmkey_activate(fd, key_len, parent, state, &state_len, key_id);
+	if (ret) {
+		ret = ctl_kernel_error(ctl, ret, "activate");
+		goto out;
+	}
+	ret = state_write(ctl->state_dir, state, state_len);
+	if (ret) {
+		int err = tpmkey_erase(fd, key_id);
+
+		ret = out_finish(o, TK_EINTERNAL,
+				 "cannot write the state file in %s: %s; the new key was %s",
+				 ctl->state_dir, strerror(-ret),
+				 err ? "NOT removed from the kernel" : "discarded");
+		goto out;
+	}
+
+	ctl_format_id(key_id, id);
+	out_field_str(o, "key_id", id);
+	out_field_uint(o, "key_size", key_len);
+	out_field_uint(o, "parent_handle", parent);
+	out_info(o, "Activated key %s (%u bytes), sealed by the TPM under 0x%08x.",
+		 id, key_len, parent);
+	out_info(o, "The key is in the keyring as logon:%s.", TPMKEY_KEYRING_DESC);
+	out_info(o, "Make the backup now: tpmkeyctl backup. Until then, if the TPM fails, the data is lost.");
+	ret = out_finish(o, TK_OK, NULL);
+out:
+	explicit_bzero(state, sizeof(state));
+	if (fd >= 0)
+		close(fd);
+	if (lock_fd >= 0)
+		close(lock_fd);
+	return ret;
+}

@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ctl.h"
+#include "lib/libtpmkey.h"
+
+int ctl_kernel_error(struct ctl *ctl, int err, const char *what)
+{
+	struct output *o = &ctl->out;
+
+	switch (-err) {
+	case ENODEV:
+		return out_finish(o, TK_ENOTPM, "%s: no TPM 2.0 found", what);
+	case ENOPKG:
+		return out_finish(o, TK_ENOTPM,
+				  "%s: the kernel has no trusted keys: it needs CONFIG_TRUSTED_KEYS=y (or =m) with a TPM",
+				  what);
+	case EEXIST:
+		return out_finish(o, TK_EKEYEXISTS,
+				  "%s: a key is already loaded", what);
+	case ENOKEY:
+		return out_finish(o, TK_ENOKEY,
+				  "%s: no key is loaded: run 'tpmkeyctl load' or 'tpmkeyctl activate'",
+				  what);
+	case EBADMSG:
+		return out_finish(o, TK_EBADSTATE,
+				  "%s: the state file %s/%s is damaged", what,
+				  ctl->state_dir, TPMKEY_STATE_FILE);
+	case EKEYREJECTED:
+		return out_finish(o, TK_EUNSEAL,
+				  "%s: the TPM cannot unseal the key: it was cleared or replaced. Restore the key from the backup stick with 'tpmkeyctl restore'",
+				  what);
+	case EPERM:
+		return out_finish(o, TK_EUSAGE, "%s: run tpmkeyctl as root",
+				  what);
+	case EINTR:
+		return out_finish(o, TK_EINTERNAL, "%s: interrupted", what);
+	default:
+		return out_finish(o, TK_EINTERNAL, "%s: %s", what,
+				  strerror(-err));
+	}
+}
+
+int ctl_lock(struct ctl *ctl, int *lock_fd)
+{
+	int ret = state_lock(ctl->state_dir);
+
+	if (ret >= 0) {
+		*lock_fd = ret;
+		return TK_OK;
+	}
+	if (ret == -EWOULDBLOCK)
+		return out_finish(&ctl->out, TK_EBUSY,
+				  "another tpmkeyctl is running: try again when it has finished");
+	return out_finish(&ctl->out, TK_EINTERNAL,
+			  "cannot lock the state directory %s: %s",
+			  ctl->state_dir, strerror(-ret));
+}
+
+void ctl_format_id(const uint8_t *id, char *buf)
+{
+	int i;
+
+	for (i = 0; i < TPMKEY_KEY_ID_SIZE; i++)
+		sprintf(buf + 2 * i, "%02x", id[i]);
+}
+
+bool ctl_state_key_id(const uint8_t *state, size_t len, uint8_t *id)
+{
+	/* Documentation/file-formats.rst: the key id is at offset 32. */
+	if (len < 32 + TPMKEY_KEY_ID_SIZE ||
+	    memcmp(state, TPMKEY_STATE_MAGIC, 8))
+		return false;
+	memcpy(id, state + 32, TPMKEY_KEY_ID_SIZE);
+	return true;
+}

@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "statefile.h"
+
+static int fsync_dir(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int ret = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (fsync(fd))
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+static int write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+
+	while (len) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		p += n;
+		len -= n;
+	}
+	return 0;
+}
+
+int state_read(const char *dir, void *buf, size_t size, size_t *len)
+{
+	char path[PATH_MAX];
+	size_t total = 0;
+	int fd, ret = 0;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, TPMKEY_STATE_FILE);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return -errno;
+	for (;;) {
+		char extra;
+		ssize_t n;
+
+		/* Read one byte past @size to tell "too large" from "full". */
+		n = total < size ? read(fd, (char *)buf + total, size - total) :
+				   read(fd, &extra, 1);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			ret = -errno;
+			break;
+		}
+		if (n == 0)
+			break;
+		if (total >= size) {
+			ret = -EFBIG;
+			break;
+		}
+		total += n;
+	}
+	close(fd);
+	*len = total;
+	return ret;
+}
+
+int state_write(const char *dir, const void *buf, size_t len)
+{
+	char tmp[PATH_MAX], path[PATH_MAX];
+	int fd, ret;
+
+	if (mkdir(dir, 0700) && errno != EEXIST)
+		return -errno;
+	snprintf(path, sizeof(path), "%s/%s", dir, TPMKEY_STATE_FILE);
+	snprintf(tmp, sizeof(tmp), "%s/.%s.XXXXXX", dir, TPMKEY_STATE_FILE);
+	fd = mkostemp(tmp, O_CLOEXEC);	/* mode 0600 */
+	if (fd < 0)
+		return -errno;
+	ret = write_all(fd, buf, len);
+	if (!ret && fsync(fd))
+		ret = -errno;
+	if (close(fd) && !ret)
+		ret = -errno;
+	if (!ret && rename(tmp, path))
+		ret = -errno;
+	if (ret) {
+		unlink(tmp);
+		return ret;
+	}
+	return fsync_dir(dir);
+}
+
+int state_destroy(const char *dir)
+{
+	char path[PATH_MAX], zeros[4096] = { 0 };
+	struct stat st;
+	off_t left;
+	int fd, ret = 0;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, TPMKEY_STATE_FILE);
+	fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st))
+		ret = -errno;
+	for (left = st.st_size; !ret && left > 0; left -= sizeof(zeros))
+		ret = write_all(fd, zeros, left < (off_t)sizeof(zeros) ?
+				(size_t)left : sizeof(zeros));
+	if (!ret && fsync(fd))
+		ret = -errno;
+	close(fd);
+	if (ret)
+		return ret;
+	if (unlink(path))
+		return -errno;
+	return fsync_dir(dir);
+}
+
+int state_lock(const char *dir)
+{
+	char path[PATH_MAX];
+	int fd;
+
+	if (mkdir(dir, 0700) && errno != EEXIST)
+		return -errno;
+	snprintf(path, sizeof(path), "%s/.lock", dir);
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0)
+		return -errno;
+	if (flock(fd, LOCK_EX | LOCK_NB)) {
+		int ret = errno == EWOULDBLOCK ? -EWOULDBLOCK : -errno;
+
+		close(fd);
+		return ret;
+	}
+	return fd;
+}
