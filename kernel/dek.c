@@ -68,3 +68,29 @@ void tpmkey_dek_destroy(struct key *key)
 	key_invalidate(key);
 	key_put(key);
 }
+
+/**
+ * tpmkey_dek_read() - copy the DEK out of its keyring key, in the kernel
+ * @key: from tpmkey_dek_install()
+ * @dek: receives @len bytes
+ * @len: the key length recorded when it was installed
+ *
+ * Return: 0, or -ENOKEY when the key was revoked or has another length.
+ */
+int tpmkey_dek_read(struct key *key, u8 *dek, size_t len)
+{
+	const struct user_key_payload *payload;
+	int ret;
+
+	down_read(&key->sem);
+	ret = key_validate(key);
+	if (!ret) {
+		payload = user_key_payload_locked(key);
+		if (!payload || payload->datalen != len)
+			ret = -ENOKEY;
+		else
+			memcpy(dek, payload->data, len);
+	}
+	up_read(&key->sem);
+	return ret ? -ENOKEY : 0;
+}

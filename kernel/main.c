@@ -3,8 +3,8 @@
  * tpmkey: keeps a disk-encryption key under the protection of the TPM 2.0.
  *
  * /dev/tpmkey is the only interface.  One mutex guards the small state
- * machine below; every ioctl checks CAP_SYS_ADMIN itself because a file
- * descriptor can be handed to an unprivileged process.
+ * machine in struct tpmkey_dev; every ioctl checks CAP_SYS_ADMIN itself
+ * because a file descriptor can be handed to an unprivileged process.
  */
 
 #include <linux/capability.h>
@@ -13,9 +13,6 @@
 #include <linux/miscdevice.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
-#include <linux/random.h>
-#include <linux/slab.h>
-#include <linux/timekeeping.h>
 #include <linux/tpm.h>
 #include <linux/uaccess.h>
 
@@ -23,20 +20,9 @@
 
 #include "tpmkey.h"
 
-/*
- * INACTIVE: no key in the kernel.  ACTIVE: @dek_key is in the keyring and
- * @info describes it.  ACTIVATE and LOAD go INACTIVE -> ACTIVE, ERASE goes
- * back; everything else leaves the state alone.
- */
-static DEFINE_MUTEX(tpmkey_lock);
-static enum tpmkey_state tpmkey_state;
-static struct key *tpmkey_dek_key;
-static struct tpmkey_key_info tpmkey_info;
-
-/* Key material of one operation, in one allocation to wipe. */
-struct tpmkey_secrets {
-	u8 dek[TPMKEY_DEK_SIZE_MAX];
-	u8 kmk[TPMKEY_KMK_SIZE];
+struct tpmkey_dev tpmkey_dev = {
+	.lock = __MUTEX_INITIALIZER(tpmkey_dev.lock),
+	.state = TPMKEY_STATE_INACTIVE,
 };
 
 /**
@@ -84,7 +70,7 @@ int tpmkey_copy_result(void __user *uarg, const void *src, size_t ksize)
 	return copy_to_user(uarg, src, n) ? -EFAULT : 0;
 }
 
-static bool tpmkey_reserved_zero(const void *p, size_t len)
+bool tpmkey_reserved_zero(const void *p, size_t len)
 {
 	return !memchr_inv(p, 0, len);
 }
@@ -102,6 +88,69 @@ static u32 tpmkey_tpm_flags(void)
 		flags |= TPMKEY_TPM_2;
 	put_device(&chip->dev);
 	return flags;
+}
+
+const struct tpmkey_sealer *tpmkey_sealer_for(u32 backend)
+{
+	if (backend == TPMKEY_BACKEND_TRUSTED)
+		return &tpmkey_sealer_trusted;
+	return NULL;
+}
+
+/* 0 if @sealer can work now, else -ENODEV (no TPM 2.0) or -ENOPKG. */
+int tpmkey_check_tpm(const struct tpmkey_sealer *sealer)
+{
+	u32 flags = tpmkey_tpm_flags();
+
+	if (!(flags & TPMKEY_TPM_PRESENT) || !(flags & TPMKEY_TPM_2))
+		return -ENODEV;
+	return sealer->check();
+}
+
+/* Any failure of the TPM to seal or unseal, as opposed to no TPM at all. */
+int tpmkey_tpm_refused(int ret)
+{
+	if (ret == -ENOMEM || ret == -EINTR || ret == -ENODEV ||
+	    ret == -ENOPKG)
+		return ret;
+	return -EKEYREJECTED;
+}
+
+/* Persistent handles are 0x81xxxxxx (TPM 2.0 Part 2, TPM_HT_PERSISTENT). */
+bool tpmkey_valid_parent(u32 handle)
+{
+	return (handle >> 24) == 0x81;
+}
+
+/* NV indices are 0x01xxxxxx (TPM_HT_NV_INDEX). */
+bool tpmkey_valid_nv_index(u32 index)
+{
+	return (index >> 24) == 0x01;
+}
+
+/* Caller holds tpmkey_dev.lock. */
+void tpmkey_set_active(struct key *dek_key, const struct tpmkey_key_info *info,
+		       bool backed_up)
+{
+	tpmkey_dev.dek_key = dek_key;
+	tpmkey_dev.info = *info;
+	tpmkey_dev.backed_up = backed_up;
+	tpmkey_dev.state = TPMKEY_STATE_ACTIVE;
+	pr_info("key %*phN active: %u bytes, %s, storage key 0x%08x, backup %s\n",
+		TPMKEY_KEY_ID_SIZE, info->key_id, info->key_len,
+		tpmkey_sealer_for(info->backend)->name, info->parent_handle,
+		backed_up ? "made" : "not made");
+}
+
+/* Caller holds tpmkey_dev.lock. */
+void tpmkey_set_inactive(void)
+{
+	if (tpmkey_dev.dek_key)
+		tpmkey_dek_destroy(tpmkey_dev.dek_key);
+	tpmkey_dev.dek_key = NULL;
+	memset(&tpmkey_dev.info, 0, sizeof(tpmkey_dev.info));
+	tpmkey_dev.backed_up = false;
+	tpmkey_dev.state = TPMKEY_STATE_INACTIVE;
 }
 
 static long tpmkey_ioctl_status(void __user *uarg)
@@ -123,281 +172,20 @@ static long tpmkey_ioctl_status(void __user *uarg)
 	st.tpm_flags = tpmkey_tpm_flags();
 	st.features = tpmkey_features();
 
-	ret = mutex_lock_killable(&tpmkey_lock);
+	ret = mutex_lock_killable(&tpmkey_dev.lock);
 	if (ret)
 		return ret;
-	st.state = tpmkey_state;
-	st.key_len = tpmkey_info.key_len;
-	st.parent_handle = tpmkey_info.parent_handle;
-	memcpy(st.key_id, tpmkey_info.key_id, sizeof(st.key_id));
-	st.created = tpmkey_info.created;
-	st.backend = tpmkey_info.backend;
-	mutex_unlock(&tpmkey_lock);
+	st.state = tpmkey_dev.state;
+	st.key_len = tpmkey_dev.info.key_len;
+	st.parent_handle = tpmkey_dev.info.parent_handle;
+	memcpy(st.key_id, tpmkey_dev.info.key_id, sizeof(st.key_id));
+	st.created = tpmkey_dev.info.created;
+	st.backend = tpmkey_dev.info.backend;
+	st.nv_index = tpmkey_dev.info.nv_index;
+	st.key_flags = tpmkey_dev.backed_up ? TPMKEY_KEY_BACKED_UP : 0;
+	mutex_unlock(&tpmkey_dev.lock);
 
 	return tpmkey_copy_result(uarg, &st, sizeof(st));
-}
-
-static const struct tpmkey_sealer *tpmkey_sealer_for(u32 backend)
-{
-	if (backend == TPMKEY_BACKEND_TRUSTED)
-		return &tpmkey_sealer_trusted;
-	return NULL;
-}
-
-static int tpmkey_check_tpm(const struct tpmkey_sealer *sealer)
-{
-	u32 flags = tpmkey_tpm_flags();
-
-	if (!(flags & TPMKEY_TPM_PRESENT) || !(flags & TPMKEY_TPM_2))
-		return -ENODEV;
-	return sealer->check();
-}
-
-/* Persistent handles are 0x81xxxxxx (TPM 2.0 Part 2, TPM_HT_PERSISTENT). */
-static bool tpmkey_valid_parent(u32 handle)
-{
-	return (handle >> 24) == 0x81;
-}
-
-/* Caller holds tpmkey_lock. */
-static void tpmkey_set_active(struct key *dek_key,
-			      const struct tpmkey_key_info *info)
-{
-	tpmkey_dek_key = dek_key;
-	tpmkey_info = *info;
-	tpmkey_state = TPMKEY_STATE_ACTIVE;
-	pr_info("key %*phN active: %u bytes, %s, storage key 0x%08x\n",
-		TPMKEY_KEY_ID_SIZE, info->key_id, info->key_len,
-		tpmkey_sealer_for(info->backend)->name, info->parent_handle);
-}
-
-/* Caller holds tpmkey_lock. */
-static void tpmkey_set_inactive(void)
-{
-	if (tpmkey_dek_key)
-		tpmkey_dek_destroy(tpmkey_dek_key);
-	tpmkey_dek_key = NULL;
-	memset(&tpmkey_info, 0, sizeof(tpmkey_info));
-	tpmkey_state = TPMKEY_STATE_INACTIVE;
-}
-
-static long tpmkey_ioctl_activate(void __user *uarg)
-{
-	const struct tpmkey_sealer *sealer = &tpmkey_sealer_trusted;
-	struct tpmkey_key_info info = {};
-	struct tpmkey_secrets *sec = NULL;
-	struct tpmkey_activate req;
-	u8 nonce[TPMKEY_GCM_NONCE_SIZE];
-	size_t sealed_len, blob_len;
-	u8 *sealed = NULL, *blob = NULL;
-	struct key *dek_key;
-	int ret;
-
-	BUILD_BUG_ON(sizeof(req) != TPMKEY_ACTIVATE_SIZE_VER1);
-	ret = tpmkey_copy_request(&req, sizeof(req),
-				  TPMKEY_ACTIVATE_SIZE_VER1, uarg);
-	if (ret)
-		return ret;
-	if (req.flags || req.reserved0 ||
-	    !tpmkey_reserved_zero(req.reserved, sizeof(req.reserved)) ||
-	    (req.key_len != 32 && req.key_len != 64) ||
-	    !tpmkey_valid_parent(req.parent_handle) || !req.state_ptr)
-		return -EINVAL;
-	if (req.state_len < TPMKEY_STATE_SIZE_MAX) {
-		req.state_len = TPMKEY_STATE_SIZE_MAX;
-		ret = tpmkey_copy_result(uarg, &req, sizeof(req));
-		return ret ? ret : -ENOSPC;
-	}
-
-	ret = mutex_lock_killable(&tpmkey_lock);
-	if (ret)
-		return ret;
-	if (tpmkey_state != TPMKEY_STATE_INACTIVE) {
-		ret = -EEXIST;
-		goto out_unlock;
-	}
-	ret = tpmkey_check_tpm(sealer);
-	if (ret)
-		goto out_unlock;
-
-	ret = -ENOMEM;
-	sec = kzalloc(sizeof(*sec), GFP_KERNEL);
-	sealed = kmalloc(TPMKEY_SEALED_SIZE_MAX, GFP_KERNEL);
-	blob = kmalloc(TPMKEY_STATE_SIZE_MAX, GFP_KERNEL);
-	if (!sec || !sealed || !blob)
-		goto out_free;
-
-	info.key_len = req.key_len;
-	info.parent_handle = req.parent_handle;
-	info.backend = sealer->backend;
-	info.created = ktime_get_real_seconds();
-	get_random_bytes(info.key_id, sizeof(info.key_id));
-	get_random_bytes(nonce, sizeof(nonce));
-	get_random_bytes(sec->dek, info.key_len);
-
-	ret = sealer->seal_new(info.parent_handle, sec->kmk, sealed,
-			       &sealed_len);
-	if (ret) {
-		pr_info("activate refused: %s could not seal under 0x%08x (%d)\n",
-			sealer->name, info.parent_handle, ret);
-		if (ret != -ENOMEM && ret != -EINTR && ret != -ENODEV)
-			ret = -EKEYREJECTED;
-		goto out_free;
-	}
-	ret = tpmkey_state_build(&info, nonce, sec->kmk, sealed, sealed_len,
-				 sec->dek, blob, &blob_len);
-	if (ret)
-		goto out_free;
-	if (copy_to_user(u64_to_user_ptr(req.state_ptr), blob, blob_len)) {
-		ret = -EFAULT;
-		goto out_free;
-	}
-
-	dek_key = tpmkey_dek_install(sec->dek, info.key_len);
-	if (IS_ERR(dek_key)) {
-		ret = PTR_ERR(dek_key);
-		goto out_free;
-	}
-	req.state_len = blob_len;
-	memcpy(req.key_id, info.key_id, sizeof(req.key_id));
-	ret = tpmkey_copy_result(uarg, &req, sizeof(req));
-	if (ret) {
-		tpmkey_dek_destroy(dek_key);
-		goto out_free;
-	}
-	tpmkey_set_active(dek_key, &info);
-
-out_free:
-	kfree(blob);
-	kfree(sealed);
-	kfree_sensitive(sec);
-	memzero_explicit(nonce, sizeof(nonce));
-out_unlock:
-	mutex_unlock(&tpmkey_lock);
-	return ret;
-}
-
-static long tpmkey_ioctl_load(void __user *uarg)
-{
-	const struct tpmkey_sealer *sealer;
-	struct tpmkey_state_view view;
-	struct tpmkey_secrets *sec = NULL;
-	struct tpmkey_load req;
-	struct key *dek_key;
-	u8 *blob = NULL;
-	int ret;
-
-	BUILD_BUG_ON(sizeof(req) != TPMKEY_LOAD_SIZE_VER1);
-	ret = tpmkey_copy_request(&req, sizeof(req), TPMKEY_LOAD_SIZE_VER1,
-				  uarg);
-	if (ret)
-		return ret;
-	if (req.flags || req.reserved0 ||
-	    !tpmkey_reserved_zero(req.reserved, sizeof(req.reserved)) ||
-	    !req.state_ptr || !req.state_len)
-		return -EINVAL;
-	if (req.state_len > TPMKEY_STATE_SIZE_MAX)
-		return -EBADMSG;
-
-	blob = memdup_user(u64_to_user_ptr(req.state_ptr), req.state_len);
-	if (IS_ERR(blob))
-		return PTR_ERR(blob);
-
-	ret = mutex_lock_killable(&tpmkey_lock);
-	if (ret)
-		goto out_blob;
-	if (tpmkey_state != TPMKEY_STATE_INACTIVE) {
-		ret = -EEXIST;
-		goto out_unlock;
-	}
-	ret = tpmkey_state_parse(blob, req.state_len, &view);
-	if (ret) {
-		pr_info("load refused: the state is damaged\n");
-		goto out_unlock;
-	}
-	sealer = tpmkey_sealer_for(view.info.backend);
-	if (!sealer) {
-		pr_info("load refused: unknown backend %u\n",
-			view.info.backend);
-		ret = -EBADMSG;
-		goto out_unlock;
-	}
-	ret = tpmkey_check_tpm(sealer);
-	if (ret)
-		goto out_unlock;
-
-	sec = kzalloc(sizeof(*sec), GFP_KERNEL);
-	if (!sec) {
-		ret = -ENOMEM;
-		goto out_unlock;
-	}
-	ret = sealer->unseal(view.info.parent_handle, view.sealed,
-			     view.sealed_len, sec->kmk);
-	if (ret) {
-		pr_info("load refused: the TPM cannot unseal key %*phN (%d)\n",
-			TPMKEY_KEY_ID_SIZE, view.info.key_id, ret);
-		if (ret != -ENOMEM && ret != -EINTR && ret != -ENODEV)
-			ret = -EKEYREJECTED;
-		goto out_free;
-	}
-	ret = tpmkey_state_unwrap(&view, sec->kmk, sec->dek);
-	if (ret) {
-		pr_info("load refused: key %*phN does not authenticate\n",
-			TPMKEY_KEY_ID_SIZE, view.info.key_id);
-		goto out_free;
-	}
-
-	dek_key = tpmkey_dek_install(sec->dek, view.info.key_len);
-	if (IS_ERR(dek_key)) {
-		ret = PTR_ERR(dek_key);
-		goto out_free;
-	}
-	memcpy(req.key_id, view.info.key_id, sizeof(req.key_id));
-	ret = tpmkey_copy_result(uarg, &req, sizeof(req));
-	if (ret) {
-		tpmkey_dek_destroy(dek_key);
-		goto out_free;
-	}
-	tpmkey_set_active(dek_key, &view.info);
-
-out_free:
-	kfree_sensitive(sec);
-out_unlock:
-	mutex_unlock(&tpmkey_lock);
-out_blob:
-	kfree(blob);
-	return ret;
-}
-
-static long tpmkey_ioctl_erase(void __user *uarg)
-{
-	struct tpmkey_erase req;
-	int ret;
-
-	BUILD_BUG_ON(sizeof(req) != TPMKEY_ERASE_SIZE_VER1);
-	ret = tpmkey_copy_request(&req, sizeof(req), TPMKEY_ERASE_SIZE_VER1,
-				  uarg);
-	if (ret)
-		return ret;
-	if (req.flags ||
-	    !tpmkey_reserved_zero(req.reserved, sizeof(req.reserved)))
-		return -EINVAL;
-
-	ret = mutex_lock_killable(&tpmkey_lock);
-	if (ret)
-		return ret;
-	if (tpmkey_state != TPMKEY_STATE_ACTIVE) {
-		ret = -ENOKEY;
-	} else if (memcmp(req.key_id, tpmkey_info.key_id,
-			  sizeof(req.key_id))) {
-		ret = -ESTALE;
-	} else {
-		pr_info("key %*phN erased\n", TPMKEY_KEY_ID_SIZE,
-			tpmkey_info.key_id);
-		tpmkey_set_inactive();
-	}
-	mutex_unlock(&tpmkey_lock);
-	return ret;
 }
 
 static long tpmkey_ioctl(struct file *file, unsigned int cmd,
@@ -417,6 +205,12 @@ static long tpmkey_ioctl(struct file *file, unsigned int cmd,
 		return tpmkey_ioctl_load(uarg);
 	case TPMKEY_IOC_ERASE:
 		return tpmkey_ioctl_erase(uarg);
+	case TPMKEY_IOC_BACKUP:
+		return tpmkey_ioctl_backup(uarg);
+	case TPMKEY_IOC_VERIFY:
+		return tpmkey_ioctl_verify(uarg);
+	case TPMKEY_IOC_RESTORE:
+		return tpmkey_ioctl_restore(uarg);
 	default:
 		return -ENOTTY;
 	}
@@ -464,12 +258,12 @@ static void __exit tpmkey_exit(void)
 	 * Nobody manages the key once the module is gone: take it out of the
 	 * keyring.  dm-crypt mappings made with it keep their own copy.
 	 */
-	mutex_lock(&tpmkey_lock);
-	if (tpmkey_state == TPMKEY_STATE_ACTIVE)
+	mutex_lock(&tpmkey_dev.lock);
+	if (tpmkey_dev.state == TPMKEY_STATE_ACTIVE)
 		pr_info("key %*phN removed from the keyring on unload\n",
-			TPMKEY_KEY_ID_SIZE, tpmkey_info.key_id);
+			TPMKEY_KEY_ID_SIZE, tpmkey_dev.info.key_id);
 	tpmkey_set_inactive();
-	mutex_unlock(&tpmkey_lock);
+	mutex_unlock(&tpmkey_dev.lock);
 	tpmkey_keys_exit();
 	pr_info("unloaded\n");
 }

@@ -2,6 +2,7 @@
 #ifndef _TPMKEY_H
 #define _TPMKEY_H
 
+#include <linux/mutex.h>
 #include <linux/types.h>
 
 #include <linux/tpmkey.h>
@@ -24,6 +25,33 @@ struct tpmkey_key_info {
 	u32 backend;
 	u32 nv_index;
 	u64 nv_value;
+};
+
+/**
+ * struct tpmkey_dev - the module's state, guarded by @lock
+ * @lock: serialises every ioctl that reads or changes the state
+ * @state: INACTIVE: no key; ACTIVE: @dek_key is in the keyring, @info
+ *	   describes it.  ACTIVATE, LOAD and RESTORE go INACTIVE -> ACTIVE,
+ *	   ERASE goes back; everything else leaves the state alone.
+ * @dek_key: the logon key holding the DEK, with a reference
+ * @info: the loaded key's metadata
+ * @backed_up: the loaded key's backup allowance is used up
+ */
+struct tpmkey_dev {
+	struct mutex lock;	/* guards the fields below */
+	enum tpmkey_state state;
+	struct key *dek_key;
+	struct tpmkey_key_info info;
+	bool backed_up;
+};
+
+extern struct tpmkey_dev tpmkey_dev;
+
+/* Key material of one operation, in one allocation to wipe. */
+struct tpmkey_secrets {
+	u8 dek[TPMKEY_DEK_SIZE_MAX];
+	u8 kmk[TPMKEY_KMK_SIZE];
+	u8 kek[TPMKEY_KEK_SIZE];
 };
 
 /**
@@ -51,6 +79,35 @@ extern const struct tpmkey_sealer tpmkey_sealer_trusted;
 int tpmkey_copy_request(void *dst, size_t ksize, size_t min_size,
 			void __user *uarg);
 int tpmkey_copy_result(void __user *uarg, const void *src, size_t ksize);
+bool tpmkey_reserved_zero(const void *p, size_t len);
+const struct tpmkey_sealer *tpmkey_sealer_for(u32 backend);
+int tpmkey_check_tpm(const struct tpmkey_sealer *sealer);
+int tpmkey_tpm_refused(int ret);
+bool tpmkey_valid_parent(u32 handle);
+bool tpmkey_valid_nv_index(u32 index);
+void tpmkey_set_active(struct key *dek_key, const struct tpmkey_key_info *info,
+		       bool backed_up);
+void tpmkey_set_inactive(void);
+
+/* lifecycle.c */
+long tpmkey_ioctl_activate(void __user *uarg);
+long tpmkey_ioctl_load(void __user *uarg);
+long tpmkey_ioctl_erase(void __user *uarg);
+
+/* backup.c */
+long tpmkey_ioctl_backup(void __user *uarg);
+long tpmkey_ioctl_verify(void __user *uarg);
+long tpmkey_ioctl_restore(void __user *uarg);
+
+/* tpm2_cmd.c */
+enum tpmkey_counter_op {
+	TPMKEY_COUNTER_READ,
+	TPMKEY_COUNTER_INCREMENT,
+	TPMKEY_COUNTER_CONSUME,
+};
+
+int tpmkey_counter(u32 index, enum tpmkey_counter_op op, u64 expected,
+		   u64 *value);
 
 /* keys.c: the module's private keyring and what the kernel offers */
 extern struct key *tpmkey_keyring;
@@ -61,6 +118,7 @@ u32 tpmkey_features(void);
 /* dek.c */
 struct key *tpmkey_dek_install(const u8 *dek, size_t len);
 void tpmkey_dek_destroy(struct key *key);
+int tpmkey_dek_read(struct key *key, u8 *dek, size_t len);
 
 /* crypto.c */
 int tpmkey_seal_gcm(const u8 *key, const u8 *nonce, const u8 *aad,

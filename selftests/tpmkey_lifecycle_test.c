@@ -1,15 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The key lifecycle through the ioctls: ACTIVATE, LOAD, ERASE, the state
- * machine and its errnos, privilege, and concurrent callers.  Runs as root
- * in the test VM with a TPM 2.0 that has a storage key at 0x81000001.
- * Leaves the module INACTIVE.
+ * The key lifecycle through the ioctls: ACTIVATE, LOAD, ERASE, BACKUP,
+ * VERIFY and RESTORE, the state machine and its errnos, the one-time
+ * backup, privilege, and concurrent callers.  Runs as root
+ * in the test VM with a TPM 2.0 that has a storage key at 0x81000001 and
+ * the backup counter at TPMKEY_DEFAULT_NV_INDEX.  Leaves the module
+ * INACTIVE.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -41,6 +45,7 @@ static int do_activate(int fd, __u32 key_len, void *state, __u32 *state_len,
 		.parent_handle = TPMKEY_DEFAULT_PARENT,
 		.state_ptr = (unsigned long)state,
 		.state_len = TPMKEY_STATE_SIZE_MAX,
+		.nv_index = TPMKEY_DEFAULT_NV_INDEX,
 	};
 
 	if (ioctl(fd, TPMKEY_IOC_ACTIVATE, &req))
@@ -206,12 +211,16 @@ TEST_F(key, activate_validates_its_request)
 		req.parent_handle = TPMKEY_DEFAULT_PARENT;		\
 		req.state_ptr = (unsigned long)state;			\
 		req.state_len = sizeof(state);				\
+		req.nv_index = TPMKEY_DEFAULT_NV_INDEX;			\
 	} while (0)
 #define EXPECT_ACTIVATE_ERRNO(e) \
 	EXPECT_EQ(e, ioctl(self->fd, TPMKEY_IOC_ACTIVATE, &req) ? errno : 0)
 
 	ACTIVATE_REQ(); req.flags = 1;			EXPECT_ACTIVATE_ERRNO(EINVAL);
-	ACTIVATE_REQ(); req.reserved0 = 1;		EXPECT_ACTIVATE_ERRNO(EINVAL);
+	ACTIVATE_REQ(); req.nv_index = 0;		EXPECT_ACTIVATE_ERRNO(EINVAL);
+	ACTIVATE_REQ(); req.nv_index = 0x81000001;	EXPECT_ACTIVATE_ERRNO(EINVAL);
+	/* A counter that does not exist: the module reads it first. */
+	ACTIVATE_REQ(); req.nv_index = 0x01000077;	EXPECT_ACTIVATE_ERRNO(ENOENT);
 	ACTIVATE_REQ(); req.reserved[1] = 1;		EXPECT_ACTIVATE_ERRNO(EINVAL);
 	ACTIVATE_REQ(); req.key_len = 48;		EXPECT_ACTIVATE_ERRNO(EINVAL);
 	ACTIVATE_REQ(); req.key_len = 0;		EXPECT_ACTIVATE_ERRNO(EINVAL);
@@ -281,6 +290,185 @@ TEST_F(key, unprivileged_caller_gets_eperm_for_every_ioctl)
 	EXPECT_EQ(EPERM, do_load(self->fd, self->state, self->state_len,
 				 NULL));
 	EXPECT_EQ(EPERM, do_erase(self->fd, self->key_id));
+}
+
+static void backup_header(struct tpmkey_backup_header *hdr, int fd)
+{
+	struct tpmkey_status st;
+
+	memset(hdr, 0, sizeof(*hdr));
+	do_status(fd, &st);
+	memcpy(hdr->magic, TPMKEY_BACKUP_MAGIC, sizeof(hdr->magic));
+	hdr->version = TPMKEY_BACKUP_VERSION;
+	hdr->header_len = sizeof(*hdr);
+	hdr->kdf = TPMKEY_KDF_ARGON2ID;
+	hdr->kdf_time = 1;
+	hdr->kdf_memory = 8192;
+	hdr->kdf_lanes = 1;
+	hdr->key_len = st.key_len;
+	memcpy(hdr->key_id, st.key_id, sizeof(hdr->key_id));
+	hdr->created = st.created;
+}
+
+static int do_backup(int fd, const __u8 *kek, void *file, __u32 file_len)
+{
+	struct tpmkey_backup req = {
+		.size = sizeof(req),
+		.kek_ptr = (unsigned long)kek,
+		.file_ptr = (unsigned long)file,
+		.file_len = file_len,
+	};
+
+	return ioctl(fd, TPMKEY_IOC_BACKUP, &req) ? errno : 0;
+}
+
+static int do_verify(int fd, const __u8 *kek, const void *file,
+		     __u32 file_len)
+{
+	struct tpmkey_backup req = {
+		.size = sizeof(req),
+		.kek_ptr = (unsigned long)kek,
+		.file_ptr = (unsigned long)file,
+		.file_len = file_len,
+	};
+
+	return ioctl(fd, TPMKEY_IOC_VERIFY, &req) ? errno : 0;
+}
+
+static bool backed_up(int fd)
+{
+	struct tpmkey_status st;
+
+	do_status(fd, &st);
+	return st.key_flags & TPMKEY_KEY_BACKED_UP;
+}
+
+TEST_F(key, backup_refuses_bad_requests_without_spending_the_allowance)
+{
+	__u8 file[TPMKEY_BACKUP_SIZE_MAX], kek[TPMKEY_KEK_SIZE] = { 1 };
+	struct tpmkey_backup_header *hdr = (void *)file, *ro;
+	struct tpmkey_backup req;
+
+	EXPECT_FALSE(backed_up(self->fd));
+	backup_header(hdr, self->fd);
+	EXPECT_EQ(ENOSPC, do_backup(self->fd, kek, file, 100));
+	EXPECT_EQ(EINVAL, do_backup(self->fd, NULL, file, sizeof(file)));
+	EXPECT_EQ(EINVAL, do_backup(self->fd, kek, NULL, sizeof(file)));
+	hdr->key_id[3] ^= 1;
+	EXPECT_EQ(EINVAL, do_backup(self->fd, kek, file, sizeof(file)));
+	backup_header(hdr, self->fd);
+	hdr->nonce[0] = 1;
+	EXPECT_EQ(EINVAL, do_backup(self->fd, kek, file, sizeof(file)));
+	backup_header(hdr, self->fd);
+	hdr->kdf_memory = TPMKEY_KDF_MEMORY_MAX + 1;
+	EXPECT_EQ(EINVAL, do_backup(self->fd, kek, file, sizeof(file)));
+	backup_header(hdr, self->fd);
+	hdr->key_len = 32;
+	EXPECT_EQ(EINVAL, do_backup(self->fd, kek, file, sizeof(file)));
+	backup_header(hdr, self->fd);
+	hdr->flags = 1;
+	EXPECT_EQ(EINVAL, do_backup(self->fd, kek, file, sizeof(file)));
+	backup_header(hdr, self->fd);
+	memset(&req, 0, sizeof(req));
+	req.size = sizeof(req);
+	req.kek_ptr = (unsigned long)kek;
+	req.file_ptr = (unsigned long)file;
+	req.file_len = sizeof(file);
+	req.reserved0 = 1;
+	EXPECT_EQ(EINVAL, ioctl(self->fd, TPMKEY_IOC_BACKUP, &req) ? errno : 0);
+	req.reserved0 = 0;
+	req.flags = 4;
+	EXPECT_EQ(EINVAL, ioctl(self->fd, TPMKEY_IOC_BACKUP, &req) ? errno : 0);
+	EXPECT_EQ(EFAULT, do_backup(self->fd, kek, (void *)8, sizeof(file)));
+	/* A result buffer that cannot be written: refused before the TPM. */
+	ro = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+		  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, ro);
+	backup_header(ro, self->fd);
+	ASSERT_EQ(0, mprotect(ro, 4096, PROT_READ));
+	EXPECT_EQ(EFAULT, do_backup(self->fd, kek, ro, TPMKEY_BACKUP_SIZE_MAX));
+	munmap(ro, 4096);
+	EXPECT_FALSE(backed_up(self->fd));
+}
+
+TEST_F(key, backup_is_one_time_and_verifies)
+{
+	__u8 file[TPMKEY_BACKUP_SIZE_MAX], again[TPMKEY_BACKUP_SIZE_MAX];
+	__u8 kek[TPMKEY_KEK_SIZE], wrong[TPMKEY_KEK_SIZE];
+	struct tpmkey_backup req;
+	__u32 len = TPMKEY_BACKUP_SIZE(64);
+
+	memset(kek, 0x5a, sizeof(kek));
+	memset(wrong, 0xa5, sizeof(wrong));
+	backup_header((void *)file, self->fd);
+	memset(&req, 0, sizeof(req));
+	req.size = sizeof(req);
+	req.kek_ptr = (unsigned long)kek;
+	req.file_ptr = (unsigned long)file;
+	req.file_len = sizeof(file);
+	ASSERT_EQ(0, ioctl(self->fd, TPMKEY_IOC_BACKUP, &req));
+	EXPECT_EQ(len, req.file_len);
+	EXPECT_TRUE(backed_up(self->fd));
+	EXPECT_EQ(0, do_verify(self->fd, kek, file, len));
+	EXPECT_EQ(EBADMSG, do_verify(self->fd, wrong, file, len));
+	EXPECT_EQ(EBADMSG, do_verify(self->fd, kek, file, len - 1));
+	file[len - 1] ^= 1;
+	EXPECT_EQ(EBADMSG, do_verify(self->fd, kek, file, len));
+	file[len - 1] ^= 1;
+	backup_header((void *)again, self->fd);
+	EXPECT_EQ(EALREADY, do_backup(self->fd, kek, again, sizeof(again)));
+	/* Also after the key was erased and loaded again. */
+	ASSERT_EQ(0, do_erase(self->fd, self->key_id));
+	EXPECT_EQ(ENOKEY, do_verify(self->fd, kek, file, len));
+	ASSERT_EQ(0, do_load(self->fd, self->state, self->state_len, NULL));
+	EXPECT_TRUE(backed_up(self->fd));
+	backup_header((void *)again, self->fd);
+	EXPECT_EQ(EALREADY, do_backup(self->fd, kek, again, sizeof(again)));
+	EXPECT_EQ(0, do_verify(self->fd, kek, file, len));
+}
+
+TEST_F(key, restore_is_refused_while_a_key_is_loaded)
+{
+	__u8 file[TPMKEY_BACKUP_SIZE_MAX] = { 0 }, kek[TPMKEY_KEK_SIZE] = { 0 };
+	__u8 state[TPMKEY_STATE_SIZE_MAX];
+	struct tpmkey_restore req = {
+		.size = sizeof(req),
+		.kek_ptr = (unsigned long)kek,
+		.file_ptr = (unsigned long)file,
+		.file_len = TPMKEY_BACKUP_SIZE(64),
+		.parent_handle = TPMKEY_DEFAULT_PARENT,
+		.state_ptr = (unsigned long)state,
+		.state_len = sizeof(state),
+		.nv_index = TPMKEY_DEFAULT_NV_INDEX,
+	};
+
+	/* A malformed file is refused before the state is looked at... */
+	EXPECT_EQ(EBADMSG, ioctl(self->fd, TPMKEY_IOC_RESTORE, &req) ? errno : 0);
+	req.parent_handle = 1;
+	EXPECT_EQ(EINVAL, ioctl(self->fd, TPMKEY_IOC_RESTORE, &req) ? errno : 0);
+	req.parent_handle = TPMKEY_DEFAULT_PARENT;
+	req.nv_index = 0;
+	EXPECT_EQ(EINVAL, ioctl(self->fd, TPMKEY_IOC_RESTORE, &req) ? errno : 0);
+	req.nv_index = TPMKEY_DEFAULT_NV_INDEX;
+	req.state_len = 16;
+	EXPECT_EQ(ENOSPC, ioctl(self->fd, TPMKEY_IOC_RESTORE, &req) ? errno : 0);
+	/* ...and a well-formed one while a key is loaded. */
+	backup_header((void *)file, self->fd);
+	req.state_len = sizeof(state);
+	EXPECT_EQ(EEXIST, ioctl(self->fd, TPMKEY_IOC_RESTORE, &req) ? errno : 0);
+}
+
+TEST_F(key, unprivileged_caller_gets_eperm_for_backup_verify_restore)
+{
+	__u8 file[TPMKEY_BACKUP_SIZE_MAX], kek[TPMKEY_KEK_SIZE] = { 0 };
+	struct tpmkey_restore rreq = { .size = sizeof(rreq) };
+
+	backup_header((void *)file, self->fd);
+	ASSERT_EQ(0, setresgid(65534, 65534, 65534));
+	ASSERT_EQ(0, setresuid(65534, 65534, 65534));
+	EXPECT_EQ(EPERM, do_backup(self->fd, kek, file, sizeof(file)));
+	EXPECT_EQ(EPERM, do_verify(self->fd, kek, file, sizeof(file)));
+	EXPECT_EQ(EPERM, ioctl(self->fd, TPMKEY_IOC_RESTORE, &rreq) ? errno : 0);
 }
 
 /* 4 processes x 200 random ioctls: only the documented errnos, no hang. */

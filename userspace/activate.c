@@ -7,50 +7,29 @@
 
 #include "ctl.h"
 #include "lib/libtpmkey.h"
-#include "tpm.h"
-
-static int provision_srk(struct ctl *ctl, const char *tcti, uint32_t parent)
-{
-	struct tk_tpm tpm;
-	char err[256];
-	bool created;
-	int ret;
-
-	ret = tk_tpm_open(tcti, &tpm, err, sizeof(err));
-	if (ret)
-		return out_finish(&ctl->out, TK_ENOTPM,
-				  "cannot talk to the TPM: %s", err);
-	ret = tk_tpm_ensure_srk(&tpm, parent, &created, err, sizeof(err));
-	tk_tpm_close(&tpm);
-	if (ret)
-		return out_finish(&ctl->out,
-				  ret == -EEXIST ? TK_EUSAGE : TK_ENOTPM,
-				  "storage key at 0x%08x: %s", parent, err);
-	if (created)
-		out_info(&ctl->out,
-			 "Provisioned a storage key (SRK) at 0x%08x.", parent);
-	out_field_bool(&ctl->out, "srk_created", created);
-	return TK_OK;
-}
 
 int cmd_activate(struct ctl *ctl, int argc, char *argv[])
 {
 	static const struct option options[] = {
 		{ "key-size", required_argument, NULL, 's' },
-		{ "parent", required_argument, NULL, 'p' },
-		{ "tcti", required_argument, NULL, 't' },
+		TPM_LONG_OPTIONS,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char *tcti = TPMKEY_DEFAULT_TCTI;
-	uint32_t key_len = 64, parent = TPMKEY_DEFAULT_PARENT;
+	struct tpm_options tpm = TPM_OPTIONS_DEFAULT;
+	uint32_t key_len = 64;
 	struct output *o = &ctl->out;
 	uint8_t state[TPMKEY_STATE_SIZE_MAX], key_id[TPMKEY_KEY_ID_SIZE];
 	char id[TPMKEY_ID_HEX_SIZE], *end;
 	int fd = -1, lock_fd = -1, ret, c;
 	size_t state_len;
 
-	while ((c = getopt_long(argc, argv, "s:p:t:h", options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "s:h", options, NULL)) != -1) {
+		if (ctl_tpm_option(ctl, &tpm, c, optarg, &ret)) {
+			if (ret)
+				return ret;
+			continue;
+		}
 		switch (c) {
 		case 's':
 			key_len = strtoul(optarg, &end, 0);
@@ -58,18 +37,8 @@ int cmd_activate(struct ctl *ctl, int argc, char *argv[])
 				return out_finish(o, TK_EUSAGE,
 						  "--key-size is 32 or 64 (bytes)");
 			break;
-		case 'p':
-			errno = 0;
-			parent = strtoul(optarg, &end, 0);
-			if (errno || *end || (parent >> 24) != 0x81)
-				return out_finish(o, TK_EUSAGE,
-						  "--parent is a persistent handle 0x81000000-0x81ffffff");
-			break;
-		case 't':
-			tcti = optarg;
-			break;
 		case 'h':
-			printf("Usage: tpmkeyctl activate [--key-size 32|64] [--parent HANDLE]\n");
+			printf("Usage: tpmkeyctl activate [--key-size 32|64] [--parent HANDLE] [--nv-index INDEX]\n");
 			return TK_OK;
 		default:
 			return TK_EUSAGE;
@@ -93,12 +62,18 @@ int cmd_activate(struct ctl *ctl, int argc, char *argv[])
 		goto out;
 	}
 
-	ret = provision_srk(ctl, tcti, parent);
+	ret = ctl_provision(ctl, &tpm);
 	if (ret)
 		goto out;
 
-	ret = tpmkey_activate(fd, key_len, parent, state, &state_len, key_id);
-	if (ret) {
+	ret = tpmkey_activate(fd, key_len, tpm.parent, tpm.nv_index, state,
+			      &state_len, key_id);
+	if (ret == -EKEYREJECTED) {
+		ret = out_finish(o, TK_ENOTPM,
+				 "the TPM refused to seal a key under 0x%08x",
+				 tpm.parent);
+		goto out;
+	} else if (ret) {
 		ret = ctl_kernel_error(ctl, ret, "activate");
 		goto out;
 	}
@@ -116,9 +91,10 @@ int cmd_activate(struct ctl *ctl, int argc, char *argv[])
 	ctl_format_id(key_id, id);
 	out_field_str(o, "key_id", id);
 	out_field_uint(o, "key_size", key_len);
-	out_field_uint(o, "parent_handle", parent);
+	out_field_uint(o, "parent_handle", tpm.parent);
+	out_field_uint(o, "nv_index", tpm.nv_index);
 	out_info(o, "Activated key %s (%u bytes), sealed by the TPM under 0x%08x.",
-		 id, key_len, parent);
+		 id, key_len, tpm.parent);
 	out_info(o, "The key is in the keyring as logon:%s.", TPMKEY_KEYRING_DESC);
 	out_info(o, "Make the backup now: tpmkeyctl backup. Until then, if the TPM fails, the data is lost.");
 	ret = out_finish(o, TK_OK, NULL);

@@ -32,6 +32,14 @@ int ctl_kernel_error(struct ctl *ctl, int err, const char *what)
 		return out_finish(o, TK_EUNSEAL,
 				  "%s: the TPM cannot unseal the key: it was cleared or replaced. Restore the key from the backup stick with 'tpmkeyctl restore'",
 				  what);
+	case EALREADY:
+		return out_finish(o, TK_EBACKEDUP,
+				  "%s: the backup of this key has already been made; it can be made only once",
+				  what);
+	case ESTALE:
+		return out_finish(o, TK_EBADBACKUP,
+				  "%s: the backup holds another key than the one loaded",
+				  what);
 	case EPERM:
 		return out_finish(o, TK_EUSAGE, "%s: run tpmkeyctl as root",
 				  what);

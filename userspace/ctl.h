@@ -6,6 +6,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <getopt.h>
+#include <stdlib.h>
+
+#include <linux/tpmkey.h>
+
 #include "exitcode.h"
 #include "output.h"
 #include "statefile.h"
@@ -21,6 +26,24 @@ struct ctl {
 	const char *state_dir;
 };
 
+/* Where the TPM objects are, for the commands that create or use them. */
+struct tpm_options {
+	const char *tcti;
+	uint32_t parent;
+	uint32_t nv_index;
+};
+
+#define TPM_OPTIONS_DEFAULT { TPMKEY_DEFAULT_TCTI, TPMKEY_DEFAULT_PARENT, \
+			      TPMKEY_DEFAULT_NV_INDEX }
+
+/* getopt codes of the options ctl_tpm_option() parses */
+enum { OPT_PARENT = 0x100, OPT_NV_INDEX, OPT_TCTI };
+
+#define TPM_LONG_OPTIONS \
+	{ "parent", required_argument, NULL, OPT_PARENT }, \
+	{ "nv-index", required_argument, NULL, OPT_NV_INDEX }, \
+	{ "tcti", required_argument, NULL, OPT_TCTI }
+
 struct subcommand {
 	const char *name;
 	int (*run)(struct ctl *ctl, int argc, char *argv[]);
@@ -34,9 +57,21 @@ int cmd_load(struct ctl *ctl, int argc, char *argv[]);
 int cmd_erase(struct ctl *ctl, int argc, char *argv[]);
 int cmd_open(struct ctl *ctl, int argc, char *argv[]);
 int cmd_close(struct ctl *ctl, int argc, char *argv[]);
+int cmd_backup(struct ctl *ctl, int argc, char *argv[]);
+int cmd_verify_backup(struct ctl *ctl, int argc, char *argv[]);
+int cmd_restore(struct ctl *ctl, int argc, char *argv[]);
 
 /* device.c */
 int ctl_open_device(struct ctl *ctl, int *fd);
+
+/* provision.c */
+/* SRK and backup counter on this TPM; finishes the command on failure. */
+int ctl_provision(struct ctl *ctl, const struct tpm_options *opt);
+/* The storage key's name digest; finishes the command on failure. */
+int ctl_tpm_id(struct ctl *ctl, const struct tpm_options *opt,
+	       uint8_t id[TPMKEY_TPM_ID_SIZE]);
+bool ctl_tpm_option(struct ctl *ctl, struct tpm_options *opt, int c,
+		    const char *arg, int *ret);
 
 /* common.c */
 /* Finishes a command with the exit code and message for a module errno. */

@@ -122,7 +122,7 @@ int cmd_open(struct ctl *ctl, int argc, char *argv[])
 			    TPMKEY_KEYRING_DESC, KEY_SPEC_THREAD_KEYRING);
 	if (key < 0)
 		return out_finish(o, TK_ENOKEY,
-				  "the key is loaded but not in root's user keyring (%s): run 'tpmkeyctl load' again",
+				  "the key is loaded but not in root's user keyring (%s): somebody unlinked it; reload the module and run 'tpmkeyctl load'",
 				  strerror(errno));
 
 	ret = device_sectors(device, &sectors);

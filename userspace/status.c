@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
 #include <getopt.h>
 #include <string.h>
 #include <time.h>
@@ -82,12 +83,30 @@ int cmd_status(struct ctl *ctl, int argc, char *argv[])
 		out_field_uint(o, "created", st.created);
 		out_field_uint(o, "parent_handle", st.parent_handle);
 		out_field_str(o, "backend", backend_name(st.backend));
+		out_field_uint(o, "nv_index", st.nv_index);
+		out_field_bool(o, "backup_made",
+			       st.key_flags & TPMKEY_KEY_BACKED_UP);
 		ctl_format_id(st.key_id, id);
 		out_line(o, "key id:", "%s", id);
 		out_line(o, "key size:", "%u bytes", st.key_len);
 		out_line(o, "created:", "%s", when);
 		out_line(o, "storage key:", "0x%08x", st.parent_handle);
 		out_line(o, "backend:", "%s", backend_name(st.backend));
+		out_line(o, "backup:", "%s",
+			 st.key_flags & TPMKEY_KEY_BACKED_UP ? "made" :
+			 "NOT MADE: run 'tpmkeyctl backup' now; if the TPM fails, the data is lost");
+	}
+	if (!active) {
+		uint8_t state[TPMKEY_STATE_SIZE_MAX];
+		bool have_state;
+		size_t len;
+
+		have_state = state_read(ctl->state_dir, state, sizeof(state),
+					&len) != -ENOENT;
+		out_field_bool(o, "state_file", have_state);
+		if (have_state)
+			out_line(o, "state file:", "%s/%s present, key not loaded: run 'tpmkeyctl load'",
+				 ctl->state_dir, TPMKEY_STATE_FILE);
 	}
 	if (!(st.tpm_flags & TPMKEY_TPM_PRESENT))
 		return out_finish(o, TK_ENOTPM, "no TPM found");

@@ -576,3 +576,33 @@ int tk_tpm_counter_undefine(struct tk_tpm *tpm, uint32_t nv_index, char *err,
 	}
 	return 0;
 }
+
+int tk_tpm_key_name(struct tk_tpm *tpm, uint32_t handle,
+		    uint8_t digest[TK_TPM_NAME_DIGEST_SIZE], char *err,
+		    size_t errlen)
+{
+	TPM2B_NAME *name = NULL;
+	ESYS_TR obj = ESYS_TR_NONE;
+	TSS2_RC rc;
+	int ret = 0;
+
+	clear_err(err, errlen);
+	rc = Esys_TR_FromTPMPublic(tpm->esys, handle, ESYS_TR_NONE,
+				   ESYS_TR_NONE, ESYS_TR_NONE, &obj);
+	if (rc)
+		return fail_rc(err, errlen, rc,
+			       "opening the object at 0x%08x", handle);
+	rc = Esys_TR_GetName(tpm->esys, obj, &name);
+	Esys_TR_Close(tpm->esys, &obj);
+	if (rc)
+		return fail_rc(err, errlen, rc, "the name of 0x%08x", handle);
+	/* A name is the 2-byte nameAlg followed by the digest. */
+	if (name->size != 2 + TK_TPM_NAME_DIGEST_SIZE)
+		ret = fail(err, errlen, -EIO,
+			   "the object at 0x%08x has a %u-byte name, not SHA-256",
+			   handle, name->size);
+	else
+		memcpy(digest, name->name + 2, TK_TPM_NAME_DIGEST_SIZE);
+	Esys_Free(name);
+	return ret;
+}

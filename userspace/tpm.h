@@ -135,4 +135,16 @@ int tk_tpm_counter_read(struct tk_tpm *tpm, uint32_t nv_index,
 int tk_tpm_counter_undefine(struct tk_tpm *tpm, uint32_t nv_index, char *err,
 			    size_t errlen);
 
+/**
+ * tk_tpm_key_name() - the SHA-256 digest in the TPM name of an object
+ *
+ * The name of the storage key differs between TPMs (it derives from the
+ * storage primary seed), so it identifies the TPM a backup came from.
+ * Return: 0 or a negative errno value as above.
+ */
+#define TK_TPM_NAME_DIGEST_SIZE	32
+int tk_tpm_key_name(struct tk_tpm *tpm, uint32_t handle,
+		    uint8_t digest[TK_TPM_NAME_DIGEST_SIZE], char *err,
+		    size_t errlen);
+
 #endif /* TPM_H */

@@ -24,6 +24,12 @@ static const struct subcommand subcommands[] = {
 	  "load the key into the keyring (at boot)" },
 	{ "erase", cmd_erase, "[--yes] [--wipe DEV...]",
 	  "destroy the key (initialize all data)" },
+	{ "backup", cmd_backup, "[--password-fd N]",
+	  "the one-time backup to a USB stick" },
+	{ "verify-backup", cmd_verify_backup, "[--password-fd N]",
+	  "check the backup on the stick" },
+	{ "restore", cmd_restore, "[--password-fd N]",
+	  "bring the key back on a new TPM" },
 	{ "open", cmd_open, "DEVICE NAME",
 	  "map DEVICE with dm-crypt and the key" },
 	{ "close", cmd_close, "NAME",
@@ -37,7 +43,7 @@ static void usage(FILE *f)
 	fprintf(f, "Usage: tpmkeyctl [--state-dir DIR] [--json] [--quiet] COMMAND [ARGS]\n\n"
 		"Commands:\n");
 	for (i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
-		fprintf(f, "  %-10s %-22s %s\n", subcommands[i].name,
+		fprintf(f, "  %-14s %-24s %s\n", subcommands[i].name,
 			subcommands[i].args, subcommands[i].summary);
 	fprintf(f, "\nRun 'tpmkeyctl COMMAND --help' for a command's options.\n");
 }

@@ -9,6 +9,9 @@ disks=(--state-disk "$CASE_TMP/state.img" --data-disk "$CASE_TMP/data.img")
 
 # The ioctl-level lifecycle tests (kselftest).
 s=$(guest_script kselftest.sh <<'G'
+# The backup counter tpmkeyctl would provision (see userspace/tpm.c).
+tpm2 nvdefine 0x01746b01 -C o -s 8 -a "nt=counter|ownerread|ownerwrite|no_da" >/dev/null &&
+	tpm2 nvincrement 0x01746b01 -C o || exit 1
 /selftests/tpmkey_lifecycle_test
 G
 )
@@ -52,6 +55,8 @@ s=$(guest_script boot2.sh <<'G'
 . /selftests/lib.sh
 yes "tpmkey pattern 0123456789abcdef" | head -c 16777216 >/tmp/pattern
 check "after a reboot no key is loaded" sh -c '! keyctl search @u logon tpmkey:dek'
+check "status reports the state file of a key not loaded yet" \
+	sh -c 'tpmkeyctl --json status | grep -q "\"state\":\"inactive\".*\"state_file\":true"'
 expect "open without a loaded key is refused (4)" 4 \
 	tpmkeyctl open /dev/disk/tpmkey-data data
 expect "load at boot succeeds" 0 tpmkeyctl load

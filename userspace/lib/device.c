@@ -21,13 +21,15 @@ int tpmkey_get_status(int fd, struct tpmkey_status *st)
 	return ioctl(fd, TPMKEY_IOC_STATUS, st) ? -errno : 0;
 }
 
-int tpmkey_activate(int fd, uint32_t key_len, uint32_t parent, void *state,
-		    size_t *state_len, uint8_t key_id[TPMKEY_KEY_ID_SIZE])
+int tpmkey_activate(int fd, uint32_t key_len, uint32_t parent,
+		    uint32_t nv_index, void *state, size_t *state_len,
+		    uint8_t key_id[TPMKEY_KEY_ID_SIZE])
 {
 	struct tpmkey_activate req = {
 		.size = sizeof(req),
 		.key_len = key_len,
 		.parent_handle = parent,
+		.nv_index = nv_index,
 		.state_ptr = (uintptr_t)state,
 		.state_len = TPMKEY_STATE_SIZE_MAX,
 	};
@@ -62,4 +64,59 @@ int tpmkey_erase(int fd, const uint8_t key_id[TPMKEY_KEY_ID_SIZE])
 
 	memcpy(req.key_id, key_id, sizeof(req.key_id));
 	return ioctl(fd, TPMKEY_IOC_ERASE, &req) ? -errno : 0;
+}
+
+int tpmkey_backup(int fd, const uint8_t *kek, void *file, size_t *file_len)
+{
+	struct tpmkey_backup req = {
+		.size = sizeof(req),
+		.kek_ptr = (uintptr_t)kek,
+		.file_ptr = (uintptr_t)file,
+		.file_len = TPMKEY_BACKUP_SIZE_MAX,
+	};
+
+	if (ioctl(fd, TPMKEY_IOC_BACKUP, &req))
+		return -errno;
+	*file_len = req.file_len;
+	return 0;
+}
+
+int tpmkey_verify(int fd, const uint8_t *kek, const void *file,
+		  size_t file_len)
+{
+	struct tpmkey_backup req = {
+		.size = sizeof(req),
+		.kek_ptr = (uintptr_t)kek,
+		.file_ptr = (uintptr_t)file,
+		.file_len = file_len,
+	};
+
+	if (file_len > TPMKEY_BACKUP_SIZE_MAX)
+		return -EBADMSG;
+	return ioctl(fd, TPMKEY_IOC_VERIFY, &req) ? -errno : 0;
+}
+
+int tpmkey_restore(int fd, const uint8_t *kek, const void *file,
+		   size_t file_len, uint32_t parent, uint32_t nv_index,
+		   void *state, size_t *state_len,
+		   uint8_t key_id[TPMKEY_KEY_ID_SIZE])
+{
+	struct tpmkey_restore req = {
+		.size = sizeof(req),
+		.kek_ptr = (uintptr_t)kek,
+		.file_ptr = (uintptr_t)file,
+		.file_len = file_len,
+		.parent_handle = parent,
+		.state_ptr = (uintptr_t)state,
+		.state_len = TPMKEY_STATE_SIZE_MAX,
+		.nv_index = nv_index,
+	};
+
+	if (file_len > TPMKEY_BACKUP_SIZE_MAX)
+		return -EBADMSG;
+	if (ioctl(fd, TPMKEY_IOC_RESTORE, &req))
+		return -errno;
+	*state_len = req.state_len;
+	memcpy(key_id, req.key_id, sizeof(req.key_id));
+	return 0;
 }

@@ -38,6 +38,8 @@
 #define TPMKEY_STATE_SIZE_MAX		2048
 /* Default persistent handle of the TPM storage key that seals the KMK. */
 #define TPMKEY_DEFAULT_PARENT		0x81000001u
+/* Default NV index of the counter that makes the backup one-time. */
+#define TPMKEY_DEFAULT_NV_INDEX		0x01746b01u
 
 /**
  * enum tpmkey_state - state of the module's key
@@ -52,6 +54,9 @@ enum tpmkey_state {
 /* tpmkey_status.tpm_flags */
 #define TPMKEY_TPM_PRESENT		(1U << 0)	/* a TPM chip is registered */
 #define TPMKEY_TPM_2			(1U << 1)	/* ... and it is a TPM 2.0 */
+
+/* tpmkey_status.key_flags */
+#define TPMKEY_KEY_BACKED_UP		(1U << 0)	/* no further backup */
 
 /* tpmkey_status.features: what the running kernel provides */
 #define TPMKEY_FEAT_TRUSTED_KEYS	(1U << 0)	/* "trusted" key type */
@@ -73,6 +78,8 @@ enum tpmkey_state {
  * @key_id: out: random identifier of the loaded key; zero when inactive
  * @created: out: creation time of the loaded key, seconds since the epoch
  * @backend: out: TPMKEY_BACKEND_* of the loaded key
+ * @key_flags: out: TPMKEY_KEY_* bits of the loaded key
+ * @nv_index: out: NV index of the loaded key's backup counter
  * @reserved: must be zero
  */
 struct tpmkey_status {
@@ -87,7 +94,9 @@ struct tpmkey_status {
 	__u8 key_id[TPMKEY_KEY_ID_SIZE];
 	__u64 created;
 	__u32 backend;
-	__u32 reserved[5];
+	__u32 key_flags;
+	__u32 nv_index;
+	__u32 reserved[3];
 };
 
 #define TPMKEY_STATUS_SIZE_VER1		80
@@ -100,12 +109,16 @@ struct tpmkey_status {
  * @parent_handle: in: persistent handle (0x81xxxxxx) of the storage key
  * @state_ptr: in: user pointer to a buffer for the state blob
  * @state_len: in: size of that buffer; out: length of the state blob
- * @reserved0: must be zero
+ * @nv_index: in: NV index (0x01xxxxxx) of an 8-byte TPM counter, readable
+ *	and incrementable with owner authorization, that makes the backup of
+ *	this key one-time; it must exist and have been incremented once
  * @key_id: out: identifier of the new key
  * @reserved: must be zero
  *
  * Creates a DEK and a TPM-sealed key-master key, links the DEK into the
  * caller's user keyring and returns the sealed state for the caller to store.
+ * The state records the counter's value now; a backup is allowed only while
+ * the TPM still shows that value.
  * ENOSPC: @state_len is too small; it then holds the length needed.
  */
 struct tpmkey_activate {
@@ -115,7 +128,7 @@ struct tpmkey_activate {
 	__u32 parent_handle;
 	__u64 state_ptr;
 	__u32 state_len;
-	__u32 reserved0;
+	__u32 nv_index;
 	__u8 key_id[TPMKEY_KEY_ID_SIZE];
 	__u64 reserved[2];
 };
@@ -160,9 +173,142 @@ struct tpmkey_erase {
 
 #define TPMKEY_ERASE_SIZE_VER1		40
 
+/*
+ * The backup file TPMKEY.BAK: struct tpmkey_backup_header, then the DEK
+ * encrypted with AES-256-GCM (key_len bytes), then the 16-byte GCM tag.
+ * The key is the KEK the helper derives from the password with the KDF and
+ * parameters recorded in the header; the whole header, nonce included, is
+ * the additional authenticated data.  All fields little endian.
+ */
+#define TPMKEY_BACKUP_MAGIC		"TPMKEYBK"
+#define TPMKEY_BACKUP_VERSION		1
+#define TPMKEY_KDF_ARGON2ID		1	/* Argon2id, version 0x13 */
+#define TPMKEY_KEK_SIZE			32
+#define TPMKEY_BACKUP_SALT_SIZE		32
+#define TPMKEY_BACKUP_NONCE_SIZE	12
+#define TPMKEY_BACKUP_TAG_SIZE		16
+#define TPMKEY_TPM_ID_SIZE		32
+/* Bounds on the KDF parameters a backup file may carry. */
+#define TPMKEY_KDF_TIME_MIN		1
+#define TPMKEY_KDF_TIME_MAX		64
+#define TPMKEY_KDF_MEMORY_MIN		8192		/* KiB */
+#define TPMKEY_KDF_MEMORY_MAX		4194304		/* KiB */
+#define TPMKEY_KDF_LANES_MIN		1
+#define TPMKEY_KDF_LANES_MAX		16
+
+/**
+ * struct tpmkey_backup_header - the first 144 bytes of TPMKEY.BAK
+ * @magic: TPMKEY_BACKUP_MAGIC, not NUL-terminated
+ * @version: TPMKEY_BACKUP_VERSION
+ * @header_len: sizeof(struct tpmkey_backup_header)
+ * @flags: must be zero
+ * @kdf: TPMKEY_KDF_ARGON2ID
+ * @kdf_time: Argon2 passes, TPMKEY_KDF_TIME_MIN..MAX
+ * @kdf_memory: Argon2 memory in KiB, TPMKEY_KDF_MEMORY_MIN..MAX
+ * @kdf_lanes: Argon2 parallelism, TPMKEY_KDF_LANES_MIN..MAX
+ * @salt: random KDF salt
+ * @nonce: GCM nonce, chosen by the module
+ * @key_len: DEK length, 32 or 64
+ * @key_id: the key's identifier
+ * @tpm_id: identifies the TPM the key came from (the SHA-256 digest in the
+ *	TPM name of its storage key); informational
+ * @created: the key's creation time, seconds since the epoch
+ * @reserved: must be zero
+ */
+struct tpmkey_backup_header {
+	__u8 magic[8];
+	__le16 version;
+	__le16 header_len;
+	__le32 flags;
+	__le32 kdf;
+	__le32 kdf_time;
+	__le32 kdf_memory;
+	__le32 kdf_lanes;
+	__u8 salt[TPMKEY_BACKUP_SALT_SIZE];
+	__u8 nonce[TPMKEY_BACKUP_NONCE_SIZE];
+	__le32 key_len;
+	__u8 key_id[TPMKEY_KEY_ID_SIZE];
+	__u8 tpm_id[TPMKEY_TPM_ID_SIZE];
+	__le64 created;
+	__u8 reserved[8];
+};
+
+#define TPMKEY_BACKUP_HEADER_SIZE	144
+#define TPMKEY_BACKUP_SIZE(key_len)	(TPMKEY_BACKUP_HEADER_SIZE + (key_len) + \
+					 TPMKEY_BACKUP_TAG_SIZE)
+#define TPMKEY_BACKUP_SIZE_MAX		TPMKEY_BACKUP_SIZE(TPMKEY_DEK_SIZE_MAX)
+
+/**
+ * struct tpmkey_backup - TPMKEY_IOC_BACKUP and TPMKEY_IOC_VERIFY argument
+ * @size: in: sizeof(struct tpmkey_backup) as the caller knows it
+ * @flags: in: must be zero
+ * @kek_ptr: in: user pointer to the TPMKEY_KEK_SIZE-byte key-encryption key
+ * @file_ptr: BACKUP: in: a buffer starting with the header the caller
+ *	filled (nonce zero); out: the complete backup file.
+ *	VERIFY: in: the complete backup file
+ * @file_len: BACKUP: in: the buffer's size, at least TPMKEY_BACKUP_SIZE_MAX;
+ *	out: the file's length.  VERIFY: in: the file's length
+ * @reserved0: must be zero
+ * @reserved: must be zero
+ *
+ * BACKUP wraps the loaded DEK under the KEK, once per key: it increments
+ * the key's TPM counter before anything leaves the kernel, and refuses with
+ * EALREADY when the counter has moved since the key was created.
+ * VERIFY checks that a backup file decrypts to the loaded key: 0, EBADMSG
+ * (wrong password or damaged file) or ESTALE (a backup of another key).
+ */
+struct tpmkey_backup {
+	__u32 size;
+	__u32 flags;
+	__u64 kek_ptr;
+	__u64 file_ptr;
+	__u32 file_len;
+	__u32 reserved0;
+	__u64 reserved[2];
+};
+
+#define TPMKEY_BACKUP_STRUCT_SIZE_VER1	48
+
+/**
+ * struct tpmkey_restore - TPMKEY_IOC_RESTORE argument
+ * @size: in: sizeof(struct tpmkey_restore) as the caller knows it
+ * @flags: in: must be zero
+ * @kek_ptr: in: user pointer to the TPMKEY_KEK_SIZE-byte key-encryption key
+ * @file_ptr: in: user pointer to the backup file
+ * @file_len: in: its length
+ * @parent_handle: in: persistent handle of this TPM's storage key
+ * @state_ptr: in: user pointer to a buffer for the new state blob
+ * @state_len: in: size of that buffer; out: length of the state blob
+ * @nv_index: in: the backup counter's NV index on this TPM (as ACTIVATE)
+ * @key_id: out: identifier of the restored key
+ * @reserved: must be zero
+ *
+ * Decrypts the backup, seals the key to this TPM, loads it like LOAD and
+ * returns the new state.  The restored key counts as backed up: the module
+ * increments the counter after recording its value.
+ */
+struct tpmkey_restore {
+	__u32 size;
+	__u32 flags;
+	__u64 kek_ptr;
+	__u64 file_ptr;
+	__u32 file_len;
+	__u32 parent_handle;
+	__u64 state_ptr;
+	__u32 state_len;
+	__u32 nv_index;
+	__u8 key_id[TPMKEY_KEY_ID_SIZE];
+	__u64 reserved[2];
+};
+
+#define TPMKEY_RESTORE_SIZE_VER1	80
+
 #define TPMKEY_IOC_STATUS	_IOWR(TPMKEY_IOC_MAGIC, 0x00, struct tpmkey_status)
 #define TPMKEY_IOC_ACTIVATE	_IOWR(TPMKEY_IOC_MAGIC, 0x01, struct tpmkey_activate)
 #define TPMKEY_IOC_LOAD		_IOWR(TPMKEY_IOC_MAGIC, 0x02, struct tpmkey_load)
 #define TPMKEY_IOC_ERASE	_IOW(TPMKEY_IOC_MAGIC, 0x03, struct tpmkey_erase)
+#define TPMKEY_IOC_BACKUP	_IOWR(TPMKEY_IOC_MAGIC, 0x04, struct tpmkey_backup)
+#define TPMKEY_IOC_VERIFY	_IOW(TPMKEY_IOC_MAGIC, 0x05, struct tpmkey_backup)
+#define TPMKEY_IOC_RESTORE	_IOWR(TPMKEY_IOC_MAGIC, 0x06, struct tpmkey_restore)
 
 #endif /* _UAPI_LINUX_TPMKEY_H */

@@ -1,0 +1,250 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# One-time backup to one USB stick, verify, restore onto a replacement TPM,
+# rollback attempts, and every way backup and restore can fail.
+. "$(dirname "$0")/../lib.sh"
+
+tpm=$CASE_TMP/tpm
+disks=(--state-disk "$CASE_TMP/state.img" --data-disk "$CASE_TMP/data.img")
+stick=$CASE_TMP/stick.img
+mkstick "$stick"
+
+# Shared guest preamble: a password, a wrong one, cheap KDF parameters.
+cat >"$CASE_TMP/pre.sh" <<'G'
+. /selftests/lib.sh
+printf 'correct horse battery staple\n' >/tmp/pw
+printf 'wrong horse battery staple\n' >/tmp/bad
+KDF="--kdf-memory 8192 --kdf-time 1"
+yes "tpmkey pattern 0123456789abcdef" | head -c 16777216 >/tmp/pattern
+sum() { sha256sum "$1" | cut -d' ' -f1; }
+json_field() { tpmkeyctl --json status | grep -q "\"$1\":$2"; }
+G
+guest() {	# guest NAME: the preamble plus the body on stdin
+	{ cat "$CASE_TMP/pre.sh"; cat; echo guest_finish; } >"$CASE_TMP/$1"
+	echo "$CASE_TMP/$1"
+}
+
+# 1. Lifecycle on the first TPM.
+s=$(guest life1.sh <<'G'
+expect "backup before activate exits 4" 4 tpmkeyctl backup --password-file /tmp/pw $KDF
+tpmkeyctl activate >/dev/null
+tpmkeyctl open /dev/disk/tpmkey-data data
+dd if=/tmp/pattern of=/dev/mapper/data bs=1M oflag=direct 2>/dev/null
+tpmkeyctl close data
+check "status says no backup yet" json_field backup_made false
+cp /var/lib/tpmkey/key.state /var/lib/tpmkey/before-backup.state
+expect "backup with the password on a file descriptor" 0 \
+	tpmkeyctl backup --password-fd 3 $KDF 3</tmp/pw
+check "status says the backup is made" json_field backup_made true
+wait_for_sticks 1
+mount -o ro /dev/sda /mnt
+check "TPMKEY.BAK is on the stick" test -f /mnt/TPMKEY.BAK
+check "nothing else was left on the stick" test "$(ls -A /mnt)" = TPMKEY.BAK
+check "the file has the documented size (144 + 64 + 16)" test "$(stat -c %s /mnt/TPMKEY.BAK)" = 224
+umount /mnt
+check "fsck.fat finds the stick clean" fsck.fat -n /dev/sda
+expect "verify-backup with the right password" 0 tpmkeyctl verify-backup --password-file /tmp/pw
+expect "verify-backup with a wrong password exits 13" 13 tpmkeyctl verify-backup --password-file /tmp/bad
+expect "a second backup exits 6" 6 tpmkeyctl backup --password-file /tmp/pw $KDF
+G
+)
+vm --tpm "$tpm" "${disks[@]}" --stick "$stick" "$s" || case_failed=1
+cp "$stick" "$CASE_TMP/backup-stick.img"
+
+# 2. Reboot; then rollback of the state file; then the NV index re-created.
+s=$(guest life2.sh <<'G'
+tpmkeyctl load >/dev/null
+expect "after a reboot a second backup still exits 6" 6 tpmkeyctl backup --password-file /tmp/pw $KDF
+rmmod tpmkey && insmod /lib/modules/tpmkey.ko
+cp /var/lib/tpmkey/before-backup.state /var/lib/tpmkey/key.state
+expect "the state from before the backup loads" 0 tpmkeyctl load
+expect "after a rollback of the state file, backup still exits 6" 6 \
+	tpmkeyctl backup --password-file /tmp/pw $KDF
+tpm2 nvundefine 0x01746b01 -C o >/dev/null 2>&1
+tpm2 nvdefine 0x01746b01 -C o -s 8 -a "nt=counter|ownerread|ownerwrite|no_da" >/dev/null 2>&1
+tpm2 nvincrement 0x01746b01 -C o >/dev/null 2>&1
+rmmod tpmkey && insmod /lib/modules/tpmkey.ko
+tpmkeyctl load >/dev/null
+expect "after the NV counter was deleted and re-created, backup still exits 6" 6 \
+	tpmkeyctl backup --password-file /tmp/pw $KDF
+G
+)
+vm --tpm "$tpm" "${disks[@]}" --stick "$stick" "$s" || case_failed=1
+
+# 3. The TPM is replaced by a new, empty one (no storage key).
+s=$(guest life3.sh <<'G'
+expect "with the TPM replaced, load exits 16" 16 tpmkeyctl load
+before=$(sum /var/lib/tpmkey/key.state)
+expect "restore with a wrong password exits 13" 13 tpmkeyctl restore --password-file /tmp/bad
+check "... and leaves the state file unchanged" test "$(sum /var/lib/tpmkey/key.state)" = "$before"
+check "... and loads nothing" sh -c '! keyctl search @u logon tpmkey:dek'
+expect "restore with the right password" 0 tpmkeyctl restore --password-file /tmp/pw
+check "the state file changed (sealed to the new TPM)" test "$(sum /var/lib/tpmkey/key.state)" != "$before"
+tpmkeyctl open /dev/disk/tpmkey-data data
+check "the pattern reads back byte-identical after restore" \
+	sh -c "head -c 16777216 /dev/mapper/data | cmp -s - /tmp/pattern"
+tpmkeyctl close data
+expect "a backup of the restored key exits 6" 6 tpmkeyctl backup --password-file /tmp/pw $KDF
+expect "restore with a working key present exits 5" 5 tpmkeyctl restore --password-file /tmp/pw
+G
+)
+vm --tpm "$CASE_TMP/tpm-new" --tpm-no-srk "${disks[@]}" --stick "$stick" "$s" || case_failed=1
+
+s=$(guest life4.sh <<'G'
+expect "after a reboot on the new TPM, load works" 0 tpmkeyctl load
+tpmkeyctl open /dev/disk/tpmkey-data data
+check "and the pattern is there" sh -c "head -c 16777216 /dev/mapper/data | cmp -s - /tmp/pattern"
+tpmkeyctl close data
+expect "restore with the restored key's state present exits 5" 5 \
+	sh -c 'rmmod tpmkey && insmod /lib/modules/tpmkey.ko && tpmkeyctl restore --password-file /tmp/pw'
+G
+)
+vm --tpm "$CASE_TMP/tpm-new" "${disks[@]}" --stick "$stick" "$s" || case_failed=1
+
+# erase --wipe, then the old backup: the key returns, the data does not.
+s=$(guest life5.sh <<'G'
+tpmkeyctl load >/dev/null
+expect "erase --wipe of the data disk" 0 tpmkeyctl erase --yes --wipe /dev/disk/tpmkey-data
+expect "the old backup still restores the old key" 0 tpmkeyctl restore --password-file /tmp/pw
+tpmkeyctl open /dev/disk/tpmkey-data data
+check "but the wiped data does not come back" \
+	sh -c "! head -c 16777216 /dev/mapper/data | cmp -s - /tmp/pattern"
+tpmkeyctl close data
+G
+)
+vm --tpm "$CASE_TMP/tpm-new" "${disks[@]}" --stick "$stick" "$s" || case_failed=1
+
+# 4. Backup failures keep the allowance: a fresh TPM and key.
+t2=(--tpm "$CASE_TMP/tpm2" --state-disk "$CASE_TMP/state2.img")
+s=$(guest f1.sh <<'G'
+tpmkeyctl activate >/dev/null
+expect "backup with no stick exits 7" 7 tpmkeyctl backup --password-file /tmp/pw $KDF --wait 3
+G
+)
+vm "${t2[@]}" "$s" || case_failed=1
+mkstick "$CASE_TMP/s-a.img"
+mkstick "$CASE_TMP/s-b.img"
+mkstick "$CASE_TMP/s-full.img" --fill 0
+mkstick "$CASE_TMP/s-raw.img" --no-fs
+mkstick "$CASE_TMP/s-ext2.img" --fs-type ext2
+mkstick "$CASE_TMP/s-part.img" --partitioned
+s=$(guest f2.sh <<'G'
+tpmkeyctl load >/dev/null
+wait_for_sticks 2
+expect "backup with two sticks exits 8" 8 tpmkeyctl backup --password-file /tmp/pw $KDF
+G
+)
+vm "${t2[@]}" --stick "$CASE_TMP/s-a.img" --stick "$CASE_TMP/s-b.img" "$s" || case_failed=1
+s=$(guest f3.sh <<'G'
+tpmkeyctl load >/dev/null
+expect "backup to a write-protected stick exits 9" 9 tpmkeyctl backup --password-file /tmp/pw $KDF
+G
+)
+vm "${t2[@]}" --stick "$CASE_TMP/s-a.img,ro" "$s" || case_failed=1
+s=$(guest f4.sh <<'G'
+tpmkeyctl load >/dev/null
+expect "backup to a full stick exits 10" 10 tpmkeyctl backup --password-file /tmp/pw $KDF
+G
+)
+vm "${t2[@]}" --stick "$CASE_TMP/s-full.img" "$s" || case_failed=1
+s=$(guest f5.sh <<'G'
+tpmkeyctl load >/dev/null
+expect "backup to an unformatted stick exits 11" 11 tpmkeyctl backup --password-file /tmp/pw $KDF
+G
+)
+vm "${t2[@]}" --stick "$CASE_TMP/s-raw.img" "$s" || case_failed=1
+s=$(guest f6.sh <<'G'
+tpmkeyctl load >/dev/null
+expect "backup to an ext2 stick exits 11" 11 tpmkeyctl backup --password-file /tmp/pw $KDF
+G
+)
+vm "${t2[@]}" --stick "$CASE_TMP/s-ext2.img" "$s" || case_failed=1
+s=$(guest f7.sh <<'G'
+tpmkeyctl load >/dev/null
+printf 'short\n' >/tmp/short
+head -c 513 /dev/zero | tr '\0' x >/tmp/long
+: >/tmp/empty
+expect "a 5-byte password exits 14" 14 tpmkeyctl backup --password-file /tmp/short $KDF
+expect "a 513-byte password exits 14" 14 tpmkeyctl backup --password-file /tmp/long $KDF
+expect "an empty password exits 14" 14 tpmkeyctl backup --password-fd 3 $KDF 3</tmp/empty
+expect "two different passwords on a terminal exit 14" 14 \
+	/selftests/ptyrun "first password 1" "second password 2" -- tpmkeyctl backup $KDF
+expect "a short password on a terminal exits 14" 14 \
+	/selftests/ptyrun "short" "short" -- tpmkeyctl backup $KDF
+check "after all these failures the backup is still allowed" json_field backup_made false
+# The default KDF cost, once: about ten times slower under TCG than natively.
+expect "backup on a terminal, default KDF, to a partitioned stick succeeds" 0 \
+	/selftests/ptyrun "correct horse battery staple" "correct horse battery staple" -- \
+	tpmkeyctl backup
+expect "verify-backup with the terminal password" 0 tpmkeyctl verify-backup --password-file /tmp/pw
+check "the backup is on the partition" sh -c 'mount -o ro /dev/sda1 /mnt && test -f /mnt/TPMKEY.BAK; r=$?; umount /mnt; exit $r'
+G
+)
+vm "${t2[@]}" --memory 1536 --stick "$CASE_TMP/s-part.img" "$s" || case_failed=1
+
+# 5. Restore failures, on a TPM that lost its key (new TPM, fresh state).
+t3=(--tpm "$CASE_TMP/tpm3" --state-disk "$CASE_TMP/state3.img")
+s=$(guest r1.sh <<'G'
+expect "restore with no stick exits 7" 7 tpmkeyctl restore --password-file /tmp/pw --wait 3
+G
+)
+vm "${t3[@]}" "$s" || case_failed=1
+s=$(guest r2.sh <<'G'
+wait_for_sticks 2
+expect "restore with two sticks exits 8" 8 tpmkeyctl restore --password-file /tmp/pw
+G
+)
+vm "${t3[@]}" --stick "$CASE_TMP/backup-stick.img" --stick "$CASE_TMP/s-b.img" "$s" || case_failed=1
+cp "$CASE_TMP/backup-stick.img" "$CASE_TMP/damage.img"
+s=$(guest r3.sh <<'G'
+expect "restore from a stick without TPMKEY.BAK exits 12" 12 tpmkeyctl restore --password-file /tmp/pw
+G
+)
+vm "${t3[@]}" --stick "$CASE_TMP/s-b.img" "$s" || case_failed=1
+s=$(guest r4.sh <<'G'
+wait_for_sticks 1
+mount /dev/sda /mnt && cp /mnt/TPMKEY.BAK /tmp/good && umount /mnt
+size=$(stat -c %s /tmp/good)
+put() { mount /dev/sda /mnt && cp "$1" /mnt/TPMKEY.BAK && umount /mnt; }
+try() {	# try NAME WANT...: restore of the file in /tmp/bad.bak
+	local got=0 name=$1
+	shift
+	put /tmp/bad.bak
+	tpmkeyctl restore --password-file /tmp/pw >/dev/null 2>&1 || got=$?
+	case " $* " in
+	*" $got "*) pass "damaged backup ($name): restore exits $got" ;;
+	*) fail "damaged backup ($name): restore exits $got, expected $*" ;;
+	esac
+	check "damaged backup ($name): nothing changed" \
+		sh -c '! test -e /var/lib/tpmkey/key.state && ! keyctl search @u logon tpmkey:dek'
+}
+for region in "magic 0" "version 8" "header length 10" "flags 12" "kdf 16" \
+	      "kdf time 20" "kdf memory 26" "kdf lanes 28" "salt 40" "nonce 70" \
+	      "key length 76" "key id 85" "tpm id 100" "created 130" \
+	      "reserved 140" "ciphertext 150" "tag $((size - 1))"; do
+	cp /tmp/good /tmp/bad.bak
+	flip /tmp/bad.bak "${region##* }"
+	try "${region% *} flipped" 13
+done
+head -c $((size - 1)) /tmp/good >/tmp/bad.bak; try "truncated" 13
+{ cat /tmp/good; echo x; } >/tmp/bad.bak; try "extended" 13
+: >/tmp/bad.bak; try "zero-length" 12 13
+head -c 100000 /dev/zero >/tmp/bad.bak; try "huge" 13
+# Argon2 memory 0xffffffff KiB (4 TiB): refused before any allocation, so
+# 13 and not "out of memory" (1) in this 512 MiB guest.
+cp /tmp/good /tmp/bad.bak
+printf '\377\377\377\377' | dd of=/tmp/bad.bak bs=1 seek=24 conv=notrunc 2>/dev/null
+try "KDF memory 4 TiB" 13
+cp /tmp/good /tmp/bad.bak
+printf '\377\377\377\377' | dd of=/tmp/bad.bak bs=1 seek=20 conv=notrunc 2>/dev/null
+try "KDF time 2^32-1" 13
+put /tmp/good
+mount /dev/sda /mnt && rm /mnt/TPMKEY.BAK && mkdir /mnt/TPMKEY.BAK && umount /mnt
+expect "TPMKEY.BAK as a directory: restore exits 12" 12 tpmkeyctl restore --password-file /tmp/pw
+mount /dev/sda /mnt && rmdir /mnt/TPMKEY.BAK && cp /tmp/good /mnt/TPMKEY.BAK && umount /mnt
+expect "the undamaged file restores" 0 tpmkeyctl restore --password-file /tmp/pw
+G
+)
+vm "${t3[@]}" --stick "$CASE_TMP/damage.img" "$s" || case_failed=1
+
+finish
