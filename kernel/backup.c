@@ -118,6 +118,8 @@ long tpmkey_ioctl_backup(void __user *uarg)
 		goto out_unlock;
 	}
 	if (tpmkey_dev.backed_up) {
+		pr_info("backup of key %*phN refused: it was made already\n",
+			TPMKEY_KEY_ID_SIZE, tpmkey_dev.info.key_id);
 		ret = -EALREADY;
 		goto out_unlock;
 	}
@@ -298,6 +300,8 @@ long tpmkey_ioctl_restore(void __user *uarg)
 	if (ret)
 		goto out_free;
 	if (tpmkey_dev.state != TPMKEY_STATE_INACTIVE) {
+		pr_info("restore refused: key %*phN is loaded\n",
+			TPMKEY_KEY_ID_SIZE, tpmkey_dev.info.key_id);
 		ret = -EEXIST;
 		goto out_unlock;
 	}

@@ -48,6 +48,8 @@ long tpmkey_ioctl_activate(void __user *uarg)
 	if (ret)
 		return ret;
 	if (tpmkey_dev.state != TPMKEY_STATE_INACTIVE) {
+		pr_info("activate refused: key %*phN is loaded\n",
+			TPMKEY_KEY_ID_SIZE, tpmkey_dev.info.key_id);
 		ret = -EEXIST;
 		goto out_unlock;
 	}
@@ -252,6 +254,9 @@ long tpmkey_ioctl_erase(void __user *uarg)
 		ret = -ENOKEY;
 	} else if (memcmp(req.key_id, tpmkey_dev.info.key_id,
 			  sizeof(req.key_id))) {
+		pr_info("erase refused: key %*phN is loaded, not %*phN\n",
+			TPMKEY_KEY_ID_SIZE, tpmkey_dev.info.key_id,
+			TPMKEY_KEY_ID_SIZE, req.key_id);
 		ret = -ESTALE;
 	} else {
 		pr_info("key %*phN erased\n", TPMKEY_KEY_ID_SIZE,

@@ -41,7 +41,7 @@ int cmd_activate(struct ctl *ctl, int argc, char *argv[])
 			printf("Usage: tpmkeyctl activate [--key-size 32|64] [--parent HANDLE] [--nv-index INDEX]\n");
 			return TK_OK;
 		default:
-			return TK_EUSAGE;
+			return ctl_usage_error(ctl);
 		}
 	}
 	if (optind != argc)

@@ -147,7 +147,7 @@ int cmd_backup(struct ctl *ctl, int argc, char *argv[])
 			       "                        [--kdf-time N] [--kdf-memory KIB] [--kdf-lanes N]\n");
 			return TK_OK;
 		default:
-			return TK_EUSAGE;
+			return ctl_usage_error(ctl);
 		}
 	}
 	if (optind != argc)

@@ -84,3 +84,10 @@ bool ctl_state_key_id(const uint8_t *state, size_t len, uint8_t *id)
 	memcpy(id, state + 32, TPMKEY_KEY_ID_SIZE);
 	return true;
 }
+
+int ctl_usage_error(struct ctl *ctl)
+{
+	return out_finish(&ctl->out, TK_EUSAGE,
+			  "invalid arguments: see 'tpmkeyctl %s --help'",
+			  ctl->out.command);
+}

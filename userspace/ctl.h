@@ -47,6 +47,7 @@ enum { OPT_PARENT = 0x100, OPT_NV_INDEX, OPT_TCTI };
 struct subcommand {
 	const char *name;
 	int (*run)(struct ctl *ctl, int argc, char *argv[]);
+	bool audit;		/* changes state: goes to the system log */
 	const char *args;
 	const char *summary;
 };
@@ -76,6 +77,8 @@ bool ctl_tpm_option(struct ctl *ctl, struct tpm_options *opt, int c,
 /* common.c */
 /* Finishes a command with the exit code and message for a module errno. */
 int ctl_kernel_error(struct ctl *ctl, int err, const char *what);
+/* Finishes a command whose arguments getopt refused. */
+int ctl_usage_error(struct ctl *ctl);
 /* Takes the state directory's lock, or finishes with TK_EBUSY. */
 int ctl_lock(struct ctl *ctl, int *lock_fd);
 /* Hex of a key id into @buf (TPMKEY_ID_HEX_SIZE bytes). */

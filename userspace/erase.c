@@ -55,7 +55,7 @@ int cmd_erase(struct ctl *ctl, int argc, char *argv[])
 			printf("Usage: tpmkeyctl erase [--yes] [--wipe DEVICE...]\n");
 			return TK_OK;
 		default:
-			return TK_EUSAGE;
+			return ctl_usage_error(ctl);
 		}
 	}
 	if (wipe != (optind < argc))

@@ -26,7 +26,7 @@ int cmd_load(struct ctl *ctl, int argc, char *argv[])
 			printf("Usage: tpmkeyctl load\n");
 			return TK_OK;
 		default:
-			return TK_EUSAGE;
+			return ctl_usage_error(ctl);
 		}
 	}
 	if (optind != argc)

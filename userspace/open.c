@@ -96,7 +96,7 @@ int cmd_open(struct ctl *ctl, int argc, char *argv[])
 			printf("Usage: tpmkeyctl open DEVICE NAME\n");
 			return TK_OK;
 		default:
-			return TK_EUSAGE;
+			return ctl_usage_error(ctl);
 		}
 	}
 	if (argc - optind != 2)

@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <syslog.h>
 
 #include "output.h"
 
@@ -24,6 +25,27 @@ static void json_string(FILE *f, const char *s)
 	fputc('"', f);
 }
 
+/* Fields never hold secrets, so the audit trail records them all. */
+static void __attribute__((format(printf, 3, 4)))
+audit_field(struct output *o, const char *key, const char *fmt, ...)
+{
+	size_t used = strlen(o->audit_fields);
+	va_list ap;
+	int n;
+
+	if (!o->audit || used >= sizeof(o->audit_fields) - 1)
+		return;
+	n = snprintf(o->audit_fields + used, sizeof(o->audit_fields) - used,
+		     " %s=", key);
+	if (n < 0 || (size_t)n >= sizeof(o->audit_fields) - used)
+		return;
+	used += n;
+	va_start(ap, fmt);
+	vsnprintf(o->audit_fields + used, sizeof(o->audit_fields) - used, fmt,
+		  ap);
+	va_end(ap);
+}
+
 static void json_key(struct output *o, const char *key)
 {
 	fputs(o->fields_open ? "," : "{", o->out);
@@ -34,6 +56,7 @@ static void json_key(struct output *o, const char *key)
 
 void out_field_str(struct output *o, const char *key, const char *value)
 {
+	audit_field(o, key, "%s", value);
 	if (!o->json)
 		return;
 	json_key(o, key);
@@ -42,6 +65,7 @@ void out_field_str(struct output *o, const char *key, const char *value)
 
 void out_field_uint(struct output *o, const char *key, uint64_t value)
 {
+	audit_field(o, key, "%" PRIu64, value);
 	if (!o->json)
 		return;
 	json_key(o, key);
@@ -50,6 +74,7 @@ void out_field_uint(struct output *o, const char *key, uint64_t value)
 
 void out_field_bool(struct output *o, const char *key, bool value)
 {
+	audit_field(o, key, "%s", value ? "true" : "false");
 	if (!o->json)
 		return;
 	json_key(o, key);
@@ -104,6 +129,17 @@ int out_finish(struct output *o, int code, const char *fmt, ...)
 		va_start(ap, fmt);
 		vsnprintf(msg, sizeof(msg), fmt, ap);
 		va_end(ap);
+	}
+	if (o->audit) {
+		size_t n = strlen(o->command);
+		const char *m = msg;
+
+		/* "backup: backup: ..." says the command twice. */
+		if (!strncmp(m, o->command, n) && !strncmp(m + n, ": ", 2))
+			m += n + 2;
+		syslog(LOG_AUTHPRIV | (code ? LOG_WARNING : LOG_NOTICE),
+		       "%s: %s%s (exit %d)", o->command,
+		       *m ? m : code ? "failed" : "ok", o->audit_fields, code);
 	}
 	if (o->json) {
 		json_key(o, "ok");

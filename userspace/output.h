@@ -8,14 +8,17 @@
 
 /*
  * How a command reports.  Text mode prints human messages; JSON mode prints
- * exactly one object per command on stdout:
- *   {"ok":BOOL,"code":N,"message":"...", FIELDS...}
+ * exactly one object per command on stdout: the command's fields first,
+ * then "ok", "code" and "message".
  */
 struct output {
 	bool json;
 	bool quiet;
 	FILE *out;
 	bool fields_open;	/* JSON: an object has been started */
+	const char *command;	/* for messages and the audit trail */
+	bool audit;		/* out_finish() also logs to syslog */
+	char audit_fields[256];	/* " key=value" of every field, for syslog */
 };
 
 void out_field_str(struct output *o, const char *key, const char *value);
@@ -31,7 +34,9 @@ void out_info(struct output *o, const char *fmt, ...)
 /*
  * Finishes a command: JSON mode closes the object with ok/code/message;
  * text mode prints the message to stderr when code != 0 (and to stdout
- * otherwise unless quiet).  Returns code.
+ * otherwise unless quiet).  With @o->audit the outcome also goes to the
+ * system log (LOG_AUTHPRIV), so that an administrator can reconstruct the
+ * key's history; messages never hold key material.  Returns code.
  */
 int out_finish(struct output *o, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

@@ -80,7 +80,7 @@ int cmd_restore(struct ctl *ctl, int argc, char *argv[])
 			       "                         [--parent HANDLE] [--nv-index INDEX]\n");
 			return TK_OK;
 		default:
-			return TK_EUSAGE;
+			return ctl_usage_error(ctl);
 		}
 	}
 	if (optind != argc)

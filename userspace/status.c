@@ -39,7 +39,7 @@ int cmd_status(struct ctl *ctl, int argc, char *argv[])
 			printf("Usage: tpmkeyctl status [--json]\n");
 			return TK_OK;
 		default:
-			return TK_EUSAGE;
+			return ctl_usage_error(ctl);
 		}
 	}
 	if (optind != argc)

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 
 #include <linux/tpmkey.h>
 
@@ -16,23 +17,23 @@
 #endif
 
 static const struct subcommand subcommands[] = {
-	{ "status", cmd_status, "[--json]",
+	{ "status", cmd_status, false, "[--json]",
 	  "show the TPM, the module and the key" },
-	{ "activate", cmd_activate, "[--key-size 32|64]",
+	{ "activate", cmd_activate, true, "[--key-size 32|64]",
 	  "create a new TPM-sealed key" },
-	{ "load", cmd_load, "",
+	{ "load", cmd_load, true, "",
 	  "load the key into the keyring (at boot)" },
-	{ "erase", cmd_erase, "[--yes] [--wipe DEV...]",
+	{ "erase", cmd_erase, true, "[--yes] [--wipe DEV...]",
 	  "destroy the key (initialize all data)" },
-	{ "backup", cmd_backup, "[--password-fd N]",
+	{ "backup", cmd_backup, true, "[--password-fd N]",
 	  "the one-time backup to a USB stick" },
-	{ "verify-backup", cmd_verify_backup, "[--password-fd N]",
+	{ "verify-backup", cmd_verify_backup, true, "[--password-fd N]",
 	  "check the backup on the stick" },
-	{ "restore", cmd_restore, "[--password-fd N]",
+	{ "restore", cmd_restore, true, "[--password-fd N]",
 	  "bring the key back on a new TPM" },
-	{ "open", cmd_open, "DEVICE NAME",
+	{ "open", cmd_open, true, "DEVICE NAME",
 	  "map DEVICE with dm-crypt and the key" },
-	{ "close", cmd_close, "NAME",
+	{ "close", cmd_close, true, "NAME",
 	  "remove the dm-crypt mapping NAME" },
 };
 
@@ -105,9 +106,17 @@ int main(int argc, char *argv[])
 			argc -= optind;
 			argv += optind;
 			optind = 0;	/* reset getopt for the subcommand */
+			ctl.out.command = subcommands[i].name;
+			ctl.out.audit = subcommands[i].audit;
+			if (ctl.out.audit)
+				openlog("tpmkeyctl", LOG_PID, LOG_AUTHPRIV);
 			return subcommands[i].run(&ctl, argc, argv);
 		}
 	}
+	ctl.out.command = "tpmkeyctl";
+	if (ctl.out.json)
+		return out_finish(&ctl.out, TK_EUSAGE, "unknown command '%s'",
+				  argv[optind]);
 	fprintf(stderr, "tpmkeyctl: unknown command '%s'\n", argv[optind]);
 	usage(stderr);
 	return TK_EUSAGE;

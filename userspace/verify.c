@@ -41,7 +41,7 @@ int cmd_verify_backup(struct ctl *ctl, int argc, char *argv[])
 			printf("Usage: tpmkeyctl verify-backup [--password-fd N | --password-file PATH] [--wait SECONDS]\n");
 			return TK_OK;
 		default:
-			return TK_EUSAGE;
+			return ctl_usage_error(ctl);
 		}
 	}
 	if (optind != argc)
