@@ -7,6 +7,19 @@
 #   make check        every test, in VMs with the project's test kernels
 #   make lint         W=1, sparse and checkpatch on the module
 #   make clean
+#
+#   make install      the helper, man page, init script, systemd unit,
+#                     initramfs hook, bash completion and UAPI header
+#                     (DESTDIR, PREFIX=/usr); not the module:
+#   make modules_install   the module built against KDIR into its tree
+#   make dkms-install      the module's source to DKMS, built and installed
+#                          for the running kernel (DKMS_ARGS="-k VERSION
+#                          --kernelsourcedir DIR" for another one)
+#   make uninstall, make dkms-uninstall
+#
+# The module refuses to build against a kernel without CONFIG_TRUSTED_KEYS
+# and the rest of what it needs (kernel/Kbuild), e.g. Debian's stock
+# headers; TPMKEY_SKIP_CONFIG_CHECK=1 compiles it anyway, for tests only.
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
 ifeq ($(wildcard $(KDIR)/Makefile),)
@@ -44,4 +57,98 @@ clean:
 	$(MAKE) -C selftests clean
 	rm -rf build
 
-.PHONY: all module helper deps demo check lint clean
+# Installation.  The helper goes to $(PREFIX)/sbin; the init script, the
+# systemd unit (Debian's /lib/systemd/system) and the initramfs-tools files
+# go where those programs look for them, whatever PREFIX says.  The unit and
+# the hook name the helper by its path, rewritten here for another PREFIX.
+# tpmkey.service, an alias of tpmkey-load.service, keeps systemd-sysv-
+# generator from also running the init script under that name.
+PREFIX ?= /usr
+SBINDIR ?= $(PREFIX)/sbin
+MANDIR ?= $(PREFIX)/share/man
+INCLUDEDIR ?= $(PREFIX)/include
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+INITDIR ?= /etc/init.d
+SYSTEMDUNITDIR ?= /lib/systemd/system
+INITRAMFSDIR ?= /usr/share/initramfs-tools
+
+INSTALL_FILES := \
+	$(SBINDIR)/tpmkeyctl \
+	$(MANDIR)/man8/tpmkeyctl.8 \
+	$(INITDIR)/tpmkey \
+	$(SYSTEMDUNITDIR)/tpmkey-load.service \
+	$(SYSTEMDUNITDIR)/tpmkey.service \
+	$(INITRAMFSDIR)/hooks/tpmkey \
+	$(INITRAMFSDIR)/scripts/local-top/tpmkey \
+	$(BASHCOMPDIR)/tpmkeyctl \
+	$(INCLUDEDIR)/linux/tpmkey.h
+
+install:
+	$(MAKE) -C userspace install DESTDIR="$(DESTDIR)" SBINDIR="$(SBINDIR)"
+	install -D -m 0644 man/tpmkeyctl.8 "$(DESTDIR)$(MANDIR)/man8/tpmkeyctl.8"
+	install -D -m 0755 init/tpmkey "$(DESTDIR)$(INITDIR)/tpmkey"
+	install -d -m 0755 "$(DESTDIR)$(SYSTEMDUNITDIR)"
+	sed 's|/usr/sbin/tpmkeyctl|$(SBINDIR)/tpmkeyctl|' \
+		init/tpmkey-load.service >"$(DESTDIR)$(SYSTEMDUNITDIR)/tpmkey-load.service"
+	chmod 0644 "$(DESTDIR)$(SYSTEMDUNITDIR)/tpmkey-load.service"
+	ln -sfn tpmkey-load.service "$(DESTDIR)$(SYSTEMDUNITDIR)/tpmkey.service"
+	install -d -m 0755 "$(DESTDIR)$(INITRAMFSDIR)/hooks"
+	sed 's|^TPMKEYCTL=/usr/sbin/tpmkeyctl$$|TPMKEYCTL=$(SBINDIR)/tpmkeyctl|' \
+		init/initramfs-tools/hooks/tpmkey >"$(DESTDIR)$(INITRAMFSDIR)/hooks/tpmkey"
+	chmod 0755 "$(DESTDIR)$(INITRAMFSDIR)/hooks/tpmkey"
+	install -D -m 0755 init/initramfs-tools/scripts/local-top/tpmkey \
+		"$(DESTDIR)$(INITRAMFSDIR)/scripts/local-top/tpmkey"
+	install -D -m 0644 completion/tpmkeyctl "$(DESTDIR)$(BASHCOMPDIR)/tpmkeyctl"
+	install -D -m 0644 include/uapi/linux/tpmkey.h \
+		"$(DESTDIR)$(INCLUDEDIR)/linux/tpmkey.h"
+ifeq ($(DESTDIR),)
+	@echo "tpmkey: installed.  Enable tpmkey-load.service (systemd) or"
+	@echo "tpmkey: 'update-rc.d tpmkey defaults' (SysV), install the module"
+	@echo "tpmkey: (make dkms-install), activate, then 'update-initramfs -u'."
+endif
+
+uninstall:
+	rm -f $(addprefix "$(DESTDIR),$(addsuffix ",$(INSTALL_FILES)))
+
+# The module into /lib/modules/$(KERNELRELEASE)/updates, built against KDIR.
+modules_install: module
+	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=updates \
+		$(if $(DESTDIR),INSTALL_MOD_PATH="$(DESTDIR)") modules_install
+
+# DKMS: the module's sources (only what Kbuild needs, no build products)
+# under $(DKMS_SOURCE_TREE)/tpmkey-VERSION, then dkms add, build, install.
+# The DKMS_* trees default to DKMS's own; tests point them elsewhere.
+DKMS ?= dkms
+DKMS_VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"$$/\1/p' dkms.conf)
+DKMS_SOURCE_TREE ?= /usr/src
+DKMS_TREE ?= /var/lib/dkms
+DKMS_ARGS ?=
+DKMS_SRCDIR = $(DKMS_SOURCE_TREE)/tpmkey-$(DKMS_VERSION)
+DKMS_SOURCES := dkms.conf Kbuild kernel/Kbuild \
+	$(filter-out %.mod.c,$(wildcard kernel/*.c)) $(wildcard kernel/*.h) \
+	include/uapi/linux/tpmkey.h
+DKMS_RUN = $(DKMS) --sourcetree "$(DKMS_SOURCE_TREE)" --dkmstree "$(DKMS_TREE)"
+DKMS_MV = -m tpmkey -v $(DKMS_VERSION)
+
+dkms-source:
+	rm -rf "$(DKMS_SRCDIR)"
+	for f in $(DKMS_SOURCES); do \
+		install -D -m 0644 "$$f" "$(DKMS_SRCDIR)/$$f" || exit 1; \
+	done
+
+# Adding a version DKMS has already fails: take the old one out first.
+dkms-install: dkms-source
+	mkdir -p "$(DKMS_TREE)"
+	if [ -d "$(DKMS_TREE)/tpmkey/$(DKMS_VERSION)" ]; then \
+		$(DKMS_RUN) remove $(DKMS_MV) --all; fi
+	$(DKMS_RUN) add $(DKMS_MV)
+	$(DKMS_RUN) build $(DKMS_MV) $(DKMS_ARGS)
+	$(DKMS_RUN) install $(DKMS_MV) $(DKMS_ARGS)
+
+dkms-uninstall:
+	if [ -d "$(DKMS_TREE)/tpmkey/$(DKMS_VERSION)" ]; then \
+		$(DKMS_RUN) remove $(DKMS_MV) --all; fi
+	rm -rf "$(DKMS_SRCDIR)"
+
+.PHONY: all module helper deps demo check lint clean install uninstall \
+	modules_install dkms-source dkms-install dkms-uninstall

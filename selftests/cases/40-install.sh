@@ -1,0 +1,477 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# tpmkey as an installed product: make install/uninstall, the man page and
+# the bash completion against the code, the shell scripts' syntax, DKMS
+# against the test kernel's build tree, the refusal of a kernel without
+# trusted keys, and boots in which the init script, the initramfs hook and
+# the local-top script bring the key and the encrypted disk up unattended.
+. "$(dirname "$0")/../lib.sh"
+
+build=${TPMKEY_BUILD:-$top/build}
+kdir=$build/vm/$KERNEL
+krel=$(cat "$kdir/kernelrelease")
+ctl=$top/userspace/tpmkeyctl
+man=$top/man/tpmkeyctl.8
+
+# --- make install / make uninstall -------------------------------------
+
+# Everything make install lays out, with its mode ("link" for a symlink).
+expected_files() {	# expected_files PREFIX
+	cat <<EOF
+$1/sbin/tpmkeyctl 755
+$1/share/man/man8/tpmkeyctl.8 644
+/etc/init.d/tpmkey 755
+/lib/systemd/system/tpmkey-load.service 644
+/lib/systemd/system/tpmkey.service link
+/usr/share/initramfs-tools/hooks/tpmkey 755
+/usr/share/initramfs-tools/scripts/local-top/tpmkey 755
+$1/share/bash-completion/completions/tpmkeyctl 644
+$1/include/linux/tpmkey.h 644
+EOF
+}
+
+# laid_out ROOT PREFIX: exactly the expected files, with their modes.
+laid_out() {
+	local root=$1 prefix=$2 ok=0 f mode got
+	while read -r f mode; do
+		if [ "$mode" = link ]; then
+			got=missing
+			[ -L "$root$f" ] && got=link
+		elif [ -f "$root$f" ] && [ ! -L "$root$f" ]; then
+			got=$(stat -c %a "$root$f")
+		else
+			got=missing
+		fi
+		if [ "$got" != "$mode" ]; then
+			echo "# $f: $got, expected $mode"
+			ok=1
+		fi
+	done < <(expected_files "$prefix")
+	diff <(expected_files "$prefix" | cut -d' ' -f1 | sort) \
+		<(cd "$root" && find . ! -type d | sed 's/^\.//' | sort) |
+		sed 's/^/# /' | grep . && ok=1
+	return $ok
+}
+
+# only_dirs_left ROOT: uninstall left nothing but directories.
+only_dirs_left() {
+	local left
+	left=$(find "$1" ! -type d)
+	[ -z "$left" ] || { echo "$left" | sed 's/^/# left: /'; return 1; }
+}
+
+# mk TARGET VAR=VALUE...: make quietly, showing the output if it fails.
+mk() {
+	make -s -C "$top" "$@" >"$CASE_TMP/make.log" 2>&1 ||
+		{ sed 's/^/# /' "$CASE_TMP/make.log"; return 1; }
+}
+
+root=$CASE_TMP/root
+check "make install DESTDIR=... succeeds" mk install DESTDIR="$root"
+check "make install lays out every file, nothing else, with sane modes" \
+	laid_out "$root" /usr
+check "nothing installed is group- or world-writable" \
+	test -z "$(find "$root" ! -type l \( -perm -g+w -o -perm -o+w \))"
+check "the installed tpmkeyctl runs" eval '"$root/usr/sbin/tpmkeyctl" --version >/dev/null'
+check "tpmkey.service is an alias of tpmkey-load.service" \
+	test "$(readlink "$root/lib/systemd/system/tpmkey.service")" = tpmkey-load.service
+check "the installed UAPI header compiles from \$PREFIX/include" \
+	sh -c "echo '#include <linux/tpmkey.h>' |
+	       gcc -x c -fsyntax-only -Wall -Werror -I'$root/usr/include' -"
+# systemd's own check, with the installed man page for Documentation=.
+verify_unit() {
+	local out
+	out=$(MANPATH=$root/usr/share/man systemd-analyze verify --root="$root" \
+		"/lib/systemd/system/$1" 2>&1) && [ -z "$out" ] ||
+		{ echo "$out" | sed 's/^/# /'; return 1; }
+}
+if command -v systemd-analyze >/dev/null; then
+	check "systemd-analyze verify accepts tpmkey-load.service" \
+		verify_unit tpmkey-load.service
+	check "... and its alias tpmkey.service" verify_unit tpmkey.service
+else
+	pass "# SKIP systemd-analyze verify: no systemd-analyze"
+fi
+check "make uninstall succeeds" mk uninstall DESTDIR="$root"
+check "... and leaves nothing but directories" only_dirs_left "$root"
+
+root=$CASE_TMP/root-local
+mk install DESTDIR="$root" PREFIX=/usr/local
+check "PREFIX=/usr/local: the same files under /usr/local" \
+	laid_out "$root" /usr/local
+check "PREFIX=/usr/local: the unit runs /usr/local/sbin/tpmkeyctl" \
+	grep -qx 'ExecStart=/usr/local/sbin/tpmkeyctl load' \
+	"$root/lib/systemd/system/tpmkey-load.service"
+check "PREFIX=/usr/local: the initramfs hook copies /usr/local/sbin/tpmkeyctl" \
+	grep -qx 'TPMKEYCTL=/usr/local/sbin/tpmkeyctl' \
+	"$root/usr/share/initramfs-tools/hooks/tpmkey"
+mk uninstall DESTDIR="$root" PREFIX=/usr/local
+check "PREFIX=/usr/local: make uninstall leaves nothing" only_dirs_left "$root"
+
+# --- the man page ------------------------------------------------------
+
+check "groff -man -ww renders the man page without a warning" \
+	sh -c "out=\$(groff -man -ww -z '$man' 2>&1) && [ -z \"\$out\" ] ||
+	       { echo \"\$out\" | sed 's/^/# /'; false; }"
+check "man -l renders it without a warning" \
+	sh -c "out=\$(LC_ALL=C MANWIDTH=80 man --warnings -l '$man' 2>&1 >/dev/null) &&
+	       [ -z \"\$out\" ] || { echo \"\$out\" | sed 's/^/# /'; false; }"
+rendered=$(LC_ALL=C MANWIDTH=200 man -l "$man" 2>/dev/null)
+# The man page's source with \- as -, for option names.
+man_text=$(sed 's/\\-/-/g' "$man")
+
+commands=$("$ctl" --help | sed -n '/^Commands:/,/^$/s/^  \([a-z-]*\) .*/\1/p')
+check "tpmkeyctl --help lists the commands" test -n "$commands"
+missing=
+for c in $commands; do
+	grep -qE "^   $c( |$)" <<<"$rendered" || missing="$missing $c"
+done
+check "every command of tpmkeyctl --help has its section in the man page${missing:+ (missing:$missing)}" \
+	test -z "$missing"
+
+# Exit codes: userspace/exitcode.h against the EXIT STATUS section.
+codes=$(sed -n 's/^\tTK_[A-Z]* = \([0-9]*\),.*/\1/p' "$top/userspace/exitcode.h")
+documented=$(sed -n '/^EXIT STATUS/,/^FILES/s/^       \([0-9][0-9]*\)  .*/\1/p' <<<"$rendered")
+check "exitcode.h defines 0..17" test "$(echo $codes)" = "$(seq -s ' ' 0 17)"
+check "the man page's EXIT STATUS has exactly the codes of exitcode.h" \
+	test "$(echo $codes)" = "$(echo $documented)"
+
+# Every long option in the getopt tables (the macros included).
+options=$(grep -ho '{ "[a-z-]*", *\(no\|required\)_argument' \
+	"$top"/userspace/*.c "$top"/userspace/*.h |
+	sed 's/{ "\([a-z-]*\)".*/\1/' | sort -u)
+check "the option tables were found" test -n "$options"
+missing=
+for o in $options; do
+	grep -q -- "--$o\b" <<<"$man_text" || missing="$missing --$o"
+done
+check "every option of the code is in the man page${missing:+ (missing:$missing)}" \
+	test -z "$missing"
+in_files() {
+	sed -n '/^FILES$/,/^[A-Z]/p' <<<"$rendered" | grep -qF -- "$1"
+}
+for f in /dev/tpmkey /var/lib/tpmkey/key.state TPMKEY.BAK; do
+	check "FILES names $f" in_files "$f"
+done
+for s in EXAMPLES "SEE ALSO"; do
+	check "the man page has $s" grep -qx "$s" <<<"$rendered"
+done
+
+# --- the bash completion -----------------------------------------------
+
+comp=$top/completion/tpmkeyctl
+check "bash -n on the completion" bash -n "$comp"
+missing=
+for o in $options; do
+	grep -q -- "--$o\b" "$comp" || missing="$missing --$o"
+done
+check "every option of the code is in the completion${missing:+ (missing:$missing)}" \
+	test -z "$missing"
+# complete WORD...: what the completion offers for the last word.
+complete_words() {
+	bash -c '. /usr/share/bash-completion/bash_completion
+		 . "$0"
+		 COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1))
+		 COMP_LINE="$*"; COMP_POINT=${#COMP_LINE}
+		 _tpmkeyctl; echo "${COMPREPLY[*]}"' "$comp" tpmkeyctl "$@"
+}
+if [ -f /usr/share/bash-completion/bash_completion ]; then
+	check "the completion offers every command" \
+		test "$(complete_words '')" = "$(echo $commands)"
+	check "... after global options too" \
+		test "$(complete_words --state-dir /tmp --json '')" = "$(echo $commands)"
+	check "backup -- offers the KDF options" \
+		sh -c "echo '$(complete_words backup --)' | grep -q -- '--kdf-memory'"
+	check "--key-size offers 32 and 64" \
+		test "$(complete_words activate --key-size '')" = "32 64"
+else
+	pass "# SKIP the completion's behaviour: no bash-completion installed"
+fi
+
+# --- the shell scripts -------------------------------------------------
+
+for f in init/tpmkey init/initramfs-tools/hooks/tpmkey \
+	 init/initramfs-tools/scripts/local-top/tpmkey; do
+	check "sh -n, dash -n and busybox sh -n on $f" \
+		sh -c "sh -n '$top/$f' && dash -n '$top/$f' && busybox sh -n '$top/$f'"
+done
+lsb=$(sed -n '/^### BEGIN INIT INFO/,/^### END INIT INFO/p' "$top/init/tpmkey")
+for h in "Provides: *tpmkey" "Required-Start: *checkroot" \
+	 "X-Start-Before: *cryptdisks-early cryptdisks" "Default-Start: *S"; do
+	check "the LSB header has $h" grep -q "^# $h\$" <<<"$lsb"
+done
+# The boot order insserv computes against the LSB headers of Debian 12's
+# boot scripts (initscripts 3.06, cryptsetup 2.6): after checkroot, before
+# cryptdisks-early, and no loop (Required-Start: $local_fs would make one:
+# mountall runs after cryptdisks).
+lsb_stub() {	# lsb_stub FILE PROVIDES REQUIRED-START [X-START-BEFORE]
+	cat >"$ins/init.d/$1" <<EOF
+#!/bin/sh
+### BEGIN INIT INFO
+# Provides:          $2
+# Required-Start:    $3
+# Required-Stop:
+# X-Start-Before:    ${4:-}
+# Default-Start:     S
+# Default-Stop:
+### END INIT INFO
+EOF
+	chmod 0755 "$ins/init.d/$1"	# insserv skips others
+}
+seq_of() {	# seq_of NAME: the S number insserv gave NAME
+	ls "$ins/rcS.d" | sed -n "s/^S\([0-9]*\)$1\$/\1/p"
+}
+insserv_order() {
+	local out
+	ins=$CASE_TMP/insserv
+	mkdir -p "$ins/init.d" "$ins/insserv" "$ins"/rc{0,1,2,3,4,5,6,S}.d
+	lsb_stub checkroot.sh "checkroot mtab" "mountdevsubfs hostname"
+	lsb_stub checkroot-bootclean.sh checkroot-bootclean checkroot
+	lsb_stub checkfs.sh checkfs checkroot
+	lsb_stub cryptdisks-early cryptdisks-early checkroot lvm2
+	lsb_stub cryptdisks cryptdisks "checkroot cryptdisks-early" checkfs
+	lsb_stub mountall.sh mountall "checkfs checkroot-bootclean"
+	lsb_stub mountall-bootclean.sh mountall-bootclean mountall
+	cp "$top/init/tpmkey" "$ins/init.d/"
+	# shellcheck disable=SC2046
+	out=$(insserv -f -d -p "$ins/init.d" -i "$ins/insserv" \
+		$(ls "$ins/init.d") 2>&1)
+	if grep -qi loop <<<"$out"; then
+		echo "$out" | sed 's/^/# /'
+		return 1
+	fi
+	echo "# rcS.d: $(ls "$ins/rcS.d" | tr '\n' ' ')"
+	[ "$(seq_of tpmkey)" -gt "$(seq_of checkroot.sh)" ] &&
+		[ "$(seq_of tpmkey)" -lt "$(seq_of cryptdisks-early)" ]
+}
+if command -v insserv >/dev/null; then
+	check "insserv orders tpmkey after checkroot, before cryptdisks-early, without a loop" \
+		insserv_order
+else
+	pass "# SKIP the boot order: no insserv"
+fi
+unit=$top/init/tpmkey-load.service
+for l in Type=oneshot RemainAfterExit=yes DefaultDependencies=no \
+	 Before=cryptsetup-pre.target Wants=cryptsetup-pre.target \
+	 RequiresMountsFor=/var/lib/tpmkey KeyringMode=shared \
+	 "ExecStartPre=-/sbin/modprobe tpmkey" "ExecStart=/usr/sbin/tpmkeyctl load"; do
+	check "the unit has $l" grep -qx "$l" "$unit"
+done
+check "the unit wants no network" sh -c "! grep -qi 'network' '$unit' ||
+	grep -qx 'PrivateNetwork=yes' '$unit'"
+
+# --- DKMS and the kernel configuration check ---------------------------
+
+dk=$CASE_TMP/dkms
+# DKMS's trees under CASE_TMP: nothing of the host's /usr/src,
+# /var/lib/dkms or /lib/modules is touched, and repeated runs start afresh.
+# (DKMS itself keeps its signing key in /var/lib/dkms/mok.key.)
+dkms_make() {
+	mk DKMS_SOURCE_TREE="$dk/src" DKMS_TREE="$dk/tree" \
+		DKMS_ARGS="-k $krel --kernelsourcedir $kdir/kernel-build --installtree $dk/modules --no-depmod" \
+		"$@"
+}
+version=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' "$top/dkms.conf")
+# dkms install wants the kernel's module directory to exist.
+mkdir -p "$dk/modules/$krel"
+check "make dkms-install: dkms add, build and install for $krel" \
+	dkms_make dkms-install
+ko=$dk/modules/$krel/updates/dkms/tpmkey.ko
+check "DKMS installed tpmkey.ko in updates/dkms" test -f "$ko"
+check "... built for $krel" \
+	sh -c "modinfo -F vermagic '$ko' | grep -q '^$krel '"
+check "dkms status says installed" \
+	sh -c "dkms --sourcetree '$dk/src' --dkmstree '$dk/tree' status -m tpmkey |
+	       grep -q 'tpmkey/$version, $krel, .*: installed'"
+check "the DKMS source holds no build products" \
+	sh -c "! find '$dk/src/tpmkey-$version' -name '*.o' -o -name '*.ko' \
+	       -o -name '*.cmd' -o -name '*.mod*' | grep -q ."
+# Debian's headers lack CONFIG_TRUSTED_KEYS: DKMS must fail, and say why.
+debian_kdir=$(ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V | tail -n 1)
+if [ -n "$debian_kdir" ]; then
+	drel=$(basename "$debian_kdir" | sed 's/^linux-headers-//')
+	st=0
+	dkms --sourcetree "$dk/src" --dkmstree "$dk/tree" build -m tpmkey \
+		-v "$version" -k "$drel" --kernelsourcedir "$debian_kdir" \
+		>"$CASE_TMP/dkms-debian.log" 2>&1 || st=$?
+	check "dkms build against $(basename "$debian_kdir") fails" test $st -ne 0
+	check "... and its make.log names CONFIG_TRUSTED_KEYS" \
+		grep -q 'tpmkey needs CONFIG_TRUSTED_KEYS' \
+		"$dk/tree/tpmkey/$version/build/make.log"
+	copy=$CASE_TMP/module-copy
+	mkdir -p "$copy"
+	cp -a "$dk/src/tpmkey-$version/." "$copy/"
+	st=0
+	out=$(make -C "$debian_kdir" M="$copy" modules 2>&1) || st=$?
+	check "make -C $(basename "$debian_kdir") M=... fails" test $st -ne 0
+	check "... with a message naming CONFIG_TRUSTED_KEYS" \
+		grep -q 'tpmkey needs CONFIG_TRUSTED_KEYS' <<<"$out"
+	names_present() {
+		grep 'tpmkey needs' <<<"$out" |
+			grep -qE 'CONFIG_(TCG_TPM|KEYS|CRYPTO_GCM|CRYPTO_LIB_SHA256)\b'
+	}
+	check "... and names no option the kernel has" eval '! names_present'
+	check "make clean works against those headers all the same" \
+		make -s -C "$debian_kdir" M="$copy" clean
+else
+	fail "no linux-headers-*-amd64 installed"
+fi
+check "make dkms-uninstall succeeds" dkms_make dkms-uninstall
+check "... and leaves neither the module in DKMS nor its source" \
+	test ! -e "$dk/tree/tpmkey/$version" -a ! -e "$dk/src/tpmkey-$version"
+# Repeated runs must not trip over an earlier one.
+dkms_make dkms-install && dkms_make dkms-install
+check "make dkms-install can be repeated" test -f "$ko"
+dkms_make dkms-uninstall
+
+# --- boots: the init script, the initramfs hook and local-top ----------
+
+tpm=$CASE_TMP/tpm
+disks=(--state-disk "$CASE_TMP/state.img" --data-disk "$CASE_TMP/data.img")
+
+# Boot 1: activate, write a pattern through the mapping.
+s=$(guest_script activate.sh <<'G'
+. /selftests/lib.sh
+expect "activate" 0 tpmkeyctl activate
+expect "open" 0 tpmkeyctl open /dev/disk/tpmkey-data data
+yes "tpmkey install pattern" | head -c 4194304 >/tmp/pattern
+dd if=/tmp/pattern of=/dev/mapper/data bs=1M oflag=direct 2>/dev/null
+expect "close" 0 tpmkeyctl close data
+guest_finish
+G
+)
+vm --tpm "$tpm" "${disks[@]}" "$s" || case_failed=1
+
+# Boot 2: the init script alone brings the key and the disk up.  No module
+# is loaded at boot and busybox's modprobe knows no modules tree, so start
+# must fall back to insmod.
+s=$(guest_script initscript.sh <<'G'
+. /selftests/lib.sh
+yes "tpmkey install pattern" | head -c 4194304 >/tmp/pattern
+mkdir -p /etc/init.d && cp init/tpmkey /etc/init.d/ && chmod 0755 /etc/init.d/tpmkey
+mkdir -p /etc/default
+echo 'TPMKEY_OPEN="/dev/disk/tpmkey-data data"' >/etc/default/tpmkey
+check "the module is not loaded before start" test ! -d /sys/module/tpmkey
+/etc/init.d/tpmkey start </dev/null >/tmp/out 2>&1
+st=$?
+sed 's/^/# /' /tmp/out
+check "/etc/init.d/tpmkey start succeeds" test $st -eq 0
+check "start loaded the module (insmod fallback)" test -d /sys/module/tpmkey
+check "start loaded the key into root's user keyring" dek_in_keyring
+check "start mapped TPMKEY_OPEN: the pattern reads back" \
+	sh -c "head -c 4194304 /dev/mapper/data | cmp -s - /tmp/pattern"
+expect "a second start succeeds (already loaded, already mapped)" 0 \
+	/etc/init.d/tpmkey start
+/etc/init.d/tpmkey restart >/tmp/out 2>&1
+check "restart succeeds" test $? -eq 0
+check "... and says the volume is already mapped" grep -q 'data is already mapped' /tmp/out
+expect "status exits 0" 0 /etc/init.d/tpmkey status
+/etc/init.d/tpmkey stop >/tmp/out 2>&1
+check "stop exits 0" test $? -eq 0
+check "stop says the key stays" grep -q 'key stays' /tmp/out
+check "after stop the key is still there" dek_in_keyring
+expect "an unknown action exits 3" 3 /etc/init.d/tpmkey frobnicate
+tpmkeyctl close data
+guest_finish
+G
+)
+vm --no-module --tpm "$tpm" "${disks[@]}" "$s" "$top/init" || case_failed=1
+
+# Boot 3: the initramfs path.  The hook builds its part of an initramfs
+# (copy_exec and friends are stubs that copy or record), local-top loads
+# the key from the copied state and maps the "root" volume, then the init
+# script after the switch to the real root finds everything done.
+s=$(guest_script initramfs.sh <<'G'
+. /selftests/lib.sh
+yes "tpmkey install pattern" | head -c 4194304 >/tmp/pattern
+mkdir -p /usr/share/initramfs-tools /scripts /etc/default
+cat >/usr/share/initramfs-tools/hook-functions <<'EOF'
+copy_exec() { mkdir -p "$DESTDIR$2" && cp "$1" "$DESTDIR$2/"; }
+manual_add_modules() { echo "$@" >>/tmp/modules; }
+EOF
+cat >/scripts/functions <<'EOF'
+log_begin_msg() { echo "Begin: $*"; }
+log_end_msg() { echo "done."; }
+wait_for_udev() { :; }
+EOF
+cat >/etc/default/tpmkey <<'EOF'
+TPMKEY_INITRAMFS_OPEN="/dev/disk/tpmkey-data root"
+TPMKEY_OPEN="/dev/disk/tpmkey-data root"
+EOF
+d=/tmp/initramfs
+expect "the hook exits 0" 0 env DESTDIR=$d version=$(uname -r) \
+	sh init/initramfs-tools/hooks/tpmkey
+check "the hook copied tpmkeyctl" test -x $d/usr/sbin/tpmkeyctl
+check "the hook added the tpmkey module" grep -qw tpmkey /tmp/modules
+check "the hook added dm_crypt" grep -qw dm_crypt /tmp/modules
+check "the hook copied the state file" cmp -s $d/etc/tpmkey-initramfs/key.state /var/lib/tpmkey/key.state
+check "... into a 0700 directory" test "$(stat -c %a $d/etc/tpmkey-initramfs)" = 700
+check "the hook copied /etc/default/tpmkey" cmp -s $d/etc/default/tpmkey /etc/default/tpmkey
+# The initramfs: its state directory, the real root not mounted.
+cp -a $d/etc/tpmkey-initramfs /etc/
+umount /var/lib/tpmkey
+check "no key before local-top" sh -c '! keyctl search @u logon tpmkey:dek'
+sh init/initramfs-tools/scripts/local-top/tpmkey </dev/null >/tmp/out 2>&1
+st=$?
+sed 's/^/# /' /tmp/out
+check "local-top exits 0" test $st -eq 0
+check "local-top loaded the key" dek_in_keyring
+check "local-top mapped the root volume: the pattern reads back" \
+	sh -c "head -c 4194304 /dev/mapper/root | cmp -s - /tmp/pattern"
+# After the switch to the real root.
+mount -t ext4 /dev/disk/tpmkey-state /var/lib/tpmkey
+mkdir -p /etc/init.d && cp init/tpmkey /etc/init.d/ && chmod 0755 /etc/init.d/tpmkey
+/etc/init.d/tpmkey start </dev/null >/tmp/out 2>&1
+st=$?
+sed 's/^/# /' /tmp/out
+check "the init script's start then succeeds" test $st -eq 0
+check "... finding the key already loaded" grep -q 'already loaded' /tmp/out
+tpmkeyctl close root
+guest_finish
+G
+)
+vm --tpm "$tpm" "${disks[@]}" "$s" "$top/init" || case_failed=1
+
+# Boot 4: a replaced TPM.  The same start exits 16 with a clear message,
+# quickly, and maps nothing; so does local-top.  Without a state file:
+# "not activated" (4).
+s=$(guest_script replaced.sh <<'G'
+. /selftests/lib.sh
+mkdir -p /etc/init.d && cp init/tpmkey /etc/init.d/ && chmod 0755 /etc/init.d/tpmkey
+mkdir -p /etc/default /scripts
+echo 'TPMKEY_OPEN="/dev/disk/tpmkey-data data"' >/etc/default/tpmkey
+t0=$(date +%s)
+/etc/init.d/tpmkey start </dev/null >/tmp/out 2>&1
+st=$?
+t1=$(date +%s)
+sed 's/^/# /' /tmp/out
+check "with a replaced TPM, start exits 16" test $st -eq 16
+check "... saying: TPM cannot unseal, run tpmkeyctl restore" \
+	grep -q 'TPM cannot unseal the key: run tpmkeyctl restore' /tmp/out
+check "... within 60 s (it took $((t1 - t0)) s)" test $((t1 - t0)) -lt 60
+check "... and mapped nothing" test ! -e /dev/mapper/data
+check "... and loaded no key" sh -c '! keyctl search @u logon tpmkey:dek'
+cat >/scripts/functions <<'EOF'
+log_begin_msg() { :; }
+log_end_msg() { :; }
+wait_for_udev() { :; }
+EOF
+mkdir -p /etc/tpmkey-initramfs
+cp /var/lib/tpmkey/key.state /etc/tpmkey-initramfs/
+sh init/initramfs-tools/scripts/local-top/tpmkey </dev/null >/tmp/out 2>&1
+check "local-top with a replaced TPM exits 0 (the boot goes on)" test $? -eq 0
+check "... and says the TPM cannot unseal" grep -q 'TPM cannot unseal' /tmp/out
+mv /var/lib/tpmkey/key.state /tmp/key.state
+/etc/init.d/tpmkey start </dev/null >/tmp/out 2>&1
+st=$?
+sed 's/^/# /' /tmp/out
+check "without a state file start exits 4" test $st -eq 4
+check "... saying: not activated" grep -q 'tpmkey: not activated' /tmp/out
+mv /tmp/key.state /var/lib/tpmkey/key.state
+guest_finish
+G
+)
+vm --timeout 120 --tpm "$CASE_TMP/tpm-new" "${disks[@]}" "$s" "$top/init" ||
+	case_failed=1
+
+finish
