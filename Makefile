@@ -67,6 +67,7 @@ PREFIX ?= /usr
 SBINDIR ?= $(PREFIX)/sbin
 MANDIR ?= $(PREFIX)/share/man
 INCLUDEDIR ?= $(PREFIX)/include
+LIBDIR ?= $(PREFIX)/lib
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 INITDIR ?= /etc/init.d
 SYSTEMDUNITDIR ?= /lib/systemd/system
@@ -81,10 +82,13 @@ INSTALL_FILES := \
 	$(INITRAMFSDIR)/hooks/tpmkey \
 	$(INITRAMFSDIR)/scripts/local-top/tpmkey \
 	$(BASHCOMPDIR)/tpmkeyctl \
-	$(INCLUDEDIR)/linux/tpmkey.h
+	$(INCLUDEDIR)/linux/tpmkey.h \
+	$(INCLUDEDIR)/libtpmkey.h \
+	$(LIBDIR)/libtpmkey.a
 
 install:
-	$(MAKE) -C userspace install DESTDIR="$(DESTDIR)" SBINDIR="$(SBINDIR)"
+	$(MAKE) -C userspace install DESTDIR="$(DESTDIR)" SBINDIR="$(SBINDIR)" \
+		LIBDIR="$(LIBDIR)" INCLUDEDIR="$(INCLUDEDIR)"
 	install -D -m 0644 man/tpmkeyctl.8 "$(DESTDIR)$(MANDIR)/man8/tpmkeyctl.8"
 	install -D -m 0755 init/tpmkey "$(DESTDIR)$(INITDIR)/tpmkey"
 	install -d -m 0755 "$(DESTDIR)$(SYSTEMDUNITDIR)"

@@ -21,6 +21,19 @@ G
 )
 expect_status "tpmkeyctl status reports a TPM 2.0 with trusted keys" 0 vm "$s"
 
+# Exit 1, unexpected internal error: a state directory that cannot be
+# written.  The command changes nothing.
+s=$(guest_script internal.sh <<'G'
+mkdir -p /tmp/ro && mount -t tmpfs -o ro tmpfs /tmp/ro || exit 100
+rc=0
+tpmkeyctl --state-dir /tmp/ro/tpmkey activate || rc=$?
+keyctl search @u logon tpmkey:dek >/dev/null 2>&1 && exit 101
+tpmkeyctl --json status | grep -q '"state":"inactive"' || exit 102
+exit $rc
+G
+)
+expect_status "an unwritable state directory is an internal error (1), nothing changed" 1 vm "$s"
+
 s=$(guest_script notpm.sh <<'G'
 rc=0
 out=$(tpmkeyctl status --json) || rc=$?

@@ -27,6 +27,8 @@ $1/share/man/man8/tpmkeyctl.8 644
 /usr/share/initramfs-tools/scripts/local-top/tpmkey 755
 $1/share/bash-completion/completions/tpmkeyctl 644
 $1/include/linux/tpmkey.h 644
+$1/include/libtpmkey.h 644
+$1/lib/libtpmkey.a 644
 EOF
 }
 
@@ -78,6 +80,24 @@ check "tpmkey.service is an alias of tpmkey-load.service" \
 check "the installed UAPI header compiles from \$PREFIX/include" \
 	sh -c "echo '#include <linux/tpmkey.h>' |
 	       gcc -x c -fsyntax-only -Wall -Werror -I'$root/usr/include' -"
+cat >"$CASE_TMP/daemon.c" <<'C'
+#include <libtpmkey.h>
+#include <unistd.h>
+
+int main(void)
+{
+	struct tpmkey_status st;
+	int fd = tpmkey_open();
+
+	if (fd < 0)
+		return 0;
+	fd = tpmkey_get_status(fd, &st);
+	return fd ? 1 : 0;
+}
+C
+check "a management program builds against the installed libtpmkey" \
+	gcc -Wall -Werror -I"$root/usr/include" -o "$CASE_TMP/daemon" \
+	"$CASE_TMP/daemon.c" "$root/usr/lib/libtpmkey.a"
 # systemd's own check, with the installed man page for Documentation=.
 verify_unit() {
 	local out
