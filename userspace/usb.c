@@ -209,6 +209,22 @@ static int scan_disks(const char *sysfs_root, const char *root_real,
 	return USB_OK;
 }
 
+/* Every disk in @disks (paths ending in /block/NAME) is in <root>/block. */
+static bool disks_listed(const char *root_real, const glob_t *disks)
+{
+	char path[PATH_MAX];
+	size_t i;
+
+	for (i = 0; i < disks->gl_pathc; i++) {
+		const char *name = strrchr(disks->gl_pathv[i], '/') + 1;
+
+		if (!path_fmt(path, sizeof(path), "%s/block/%s", root_real,
+			      name) || access(path, F_OK))
+			return false;
+	}
+	return true;
+}
+
 /*
  * USB SCSI hosts that have no disk yet.  usb-storage registers the host of
  * a stick at once but scans it only after its delay_use (1 s): of two
@@ -243,10 +259,18 @@ static unsigned int pending_hosts(const char *root_real)
 		if (!path_fmt(pattern, sizeof(pattern), "%s/target*/*/block/*",
 			      host))
 			continue;
-		if (glob(pattern, GLOB_NOSORT, NULL, &disks) == GLOB_NOMATCH)
+		if (glob(pattern, GLOB_NOSORT, NULL, &disks) == GLOB_NOMATCH) {
 			pending++;
-		else
-			globfree(&disks);
+			continue;
+		}
+		/*
+		 * The disk's directory below the host comes before its
+		 * entry in <root>/block: until both are there, it is still
+		 * on its way.
+		 */
+		if (!disks_listed(root_real, &disks))
+			pending++;
+		globfree(&disks);
 	}
 	globfree(&hosts);
 	return pending;
