@@ -74,7 +74,7 @@ static int preflight(struct ctl *ctl, struct usb_stick *st,
 	bool exists;
 	int ret;
 
-	ret = usb_find("/sys", "/dev", st, wait_ms, err, sizeof(err));
+	ret = ctl_find_stick(ctl, st, wait_ms, err, sizeof(err));
 	if (ret)
 		return ctl_usb_error(ctl, ret, err);
 	if (st->readonly)
@@ -228,7 +228,7 @@ int cmd_backup(struct ctl *ctl, int argc, char *argv[])
 			goto out;
 		}
 		sleep(isatty(STDIN_FILENO) ? 0 : 2);
-		if (usb_find("/sys", "/dev", &stick, wait_ms, err, sizeof(err)) ||
+		if (ctl_find_stick(ctl, &stick, wait_ms, err, sizeof(err)) ||
 		    stick.readonly)
 			continue;
 	}

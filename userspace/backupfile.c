@@ -126,6 +126,17 @@ int ctl_derive_kek(struct ctl *ctl, const struct password_options *pw,
 	return TK_OK;
 }
 
+int ctl_find_stick(struct ctl *ctl, struct usb_stick *st,
+		   unsigned int wait_ms, char *err, size_t errlen)
+{
+	/* The wait can take seconds: say why on a terminal, nowhere else. */
+	if (wait_ms && isatty(STDERR_FILENO) && !ctl->out.quiet &&
+	    !ctl->out.json)
+		fprintf(stderr, "Looking for the USB stick (up to %u s)...\n",
+			wait_ms / 1000);
+	return usb_find("/sys", "/dev", st, wait_ms, err, errlen);
+}
+
 int ctl_usb_error(struct ctl *ctl, int ret, const char *err)
 {
 	struct output *o = &ctl->out;
@@ -160,7 +171,7 @@ int ctl_read_backup(struct ctl *ctl, unsigned int wait_ms, void *file,
 	char err[256];
 	int ret;
 
-	ret = usb_find("/sys", "/dev", &st, wait_ms, err, sizeof(err));
+	ret = ctl_find_stick(ctl, &st, wait_ms, err, sizeof(err));
 	if (ret)
 		return ctl_usb_error(ctl, ret, err);
 	ret = usb_mount(&st, false, err, sizeof(err));

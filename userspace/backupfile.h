@@ -56,6 +56,10 @@ int ctl_derive_kek(struct ctl *ctl, const struct password_options *pw,
 int ctl_read_backup(struct ctl *ctl, unsigned int wait_ms, void *file,
 		    size_t *len);
 
+/* usb_find() of the one stick, saying so on a terminal while it waits. */
+int ctl_find_stick(struct ctl *ctl, struct usb_stick *st,
+		   unsigned int wait_ms, char *err, size_t errlen);
+
 /* Finishes a command with the exit code of a usb_*() failure. */
 int ctl_usb_error(struct ctl *ctl, int ret, const char *err);
 
