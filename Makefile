@@ -5,7 +5,12 @@
 #   make              build tpmkey.ko against KDIR and tpmkeyctl
 #   make demo         the product's lifecycle on the simulated device
 #   make check        every test, in VMs with the project's test kernels
+#   make check-debug  every test on the debug kernel (KASAN, kmemleak,
+#                     lockdep, fault injection); not part of make check
 #   make lint         W=1, sparse and checkpatch on the module
+#   make bench        TPM commands, times, dm-crypt and KDF figures against
+#                     the trusted-key floor: bench/results.md (a report,
+#                     not a test; TPMKEY_BENCH_KERNEL, default 6.1)
 #   make clean
 #
 #   make install      the helper, man page, init script, systemd unit,
@@ -50,6 +55,12 @@ check: deps
 
 lint: deps
 	scripts/lint
+
+bench: deps
+	scripts/bench
+
+check-debug: deps
+	TPMKEY_KERNELS=6.1-debug selftests/run
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean
@@ -154,5 +165,5 @@ dkms-uninstall:
 		$(DKMS_RUN) remove $(DKMS_MV) --all; fi
 	rm -rf "$(DKMS_SRCDIR)"
 
-.PHONY: all module helper deps demo check lint clean install uninstall \
+.PHONY: all module helper deps demo check check-debug lint bench clean install uninstall \
 	modules_install dkms-source dkms-install dkms-uninstall
