@@ -117,7 +117,7 @@ long tpmkey_ioctl_backup(void __user *uarg)
 		ret = -EINVAL;
 		goto out_unlock;
 	}
-	if (tpmkey_dev.backed_up) {
+	if (tpmkey_backup_used()) {
 		pr_info("backup of key %*phN refused: it was made already\n",
 			TPMKEY_KEY_ID_SIZE, tpmkey_dev.info.key_id);
 		ret = -EALREADY;
@@ -141,13 +141,13 @@ long tpmkey_ioctl_backup(void __user *uarg)
 			TPMKEY_KEY_ID_SIZE, tpmkey_dev.info.key_id,
 			tpmkey_dev.info.nv_index,
 			ret == -EALREADY ? "has moved" : "is missing");
-		tpmkey_dev.backed_up = true;
+		tpmkey_dev.backup = TPMKEY_ALLOWANCE_USED;
 		ret = -EALREADY;
 		goto out_unlock;
 	} else if (ret) {
 		goto out_unlock;
 	}
-	tpmkey_dev.backed_up = true;
+	tpmkey_dev.backup = TPMKEY_ALLOWANCE_USED;
 
 	get_random_bytes(hdr->nonce, sizeof(hdr->nonce));
 	ret = tpmkey_seal_gcm(sec->kek, hdr->nonce, file, hdr_len, sec->dek,
@@ -250,10 +250,9 @@ long tpmkey_ioctl_restore(void __user *uarg)
 	struct tpmkey_backup_header *hdr;
 	struct tpmkey_secrets *sec = NULL;
 	struct tpmkey_restore req;
-	u8 nonce[TPMKEY_GCM_NONCE_SIZE];
-	u8 *file, *sealed = NULL, *blob = NULL;
-	size_t sealed_len, blob_len;
 	struct key *dek_key;
+	size_t blob_len;
+	u8 *file;
 	int ret;
 
 	BUILD_BUG_ON(sizeof(req) != TPMKEY_RESTORE_SIZE_VER1);
@@ -279,12 +278,11 @@ long tpmkey_ioctl_restore(void __user *uarg)
 	if (IS_ERR(file))
 		return PTR_ERR(file);
 	hdr = (struct tpmkey_backup_header *)file;
-	ret = -ENOMEM;
 	sec = kzalloc(sizeof(*sec), GFP_KERNEL);
-	sealed = kmalloc(TPMKEY_SEALED_SIZE_MAX, GFP_KERNEL);
-	blob = kmalloc(TPMKEY_STATE_SIZE_MAX, GFP_KERNEL);
-	if (!sec || !sealed || !blob)
+	if (!sec) {
+		ret = -ENOMEM;
 		goto out_free;
+	}
 	if (copy_from_user(sec->kek, u64_to_user_ptr(req.kek_ptr),
 			   TPMKEY_KEK_SIZE)) {
 		ret = -EFAULT;
@@ -322,14 +320,6 @@ long tpmkey_ioctl_restore(void __user *uarg)
 	info.backend = sealer->backend;
 	info.nv_index = req.nv_index;
 
-	ret = sealer->seal_new(info.parent_handle, sec->kmk, sealed,
-			       &sealed_len);
-	if (ret) {
-		pr_info("restore refused: %s could not seal under 0x%08x (%d)\n",
-			sealer->name, info.parent_handle, ret);
-		ret = tpmkey_tpm_refused(ret);
-		goto out_unlock;
-	}
 	/* Record the counter, then move it: the restored key is backed up. */
 	ret = tpmkey_counter(info.nv_index, TPMKEY_COUNTER_INCREMENT, 0,
 			     &info.nv_value);
@@ -338,16 +328,9 @@ long tpmkey_ioctl_restore(void __user *uarg)
 			info.nv_index, ret);
 		goto out_unlock;
 	}
-	get_random_bytes(nonce, sizeof(nonce));
-	ret = tpmkey_state_build(&info, nonce, sec->kmk, sealed, sealed_len,
-				 sec->dek, blob, &blob_len);
-	if (ret)
-		goto out_unlock;
-	if (copy_to_user(u64_to_user_ptr(req.state_ptr), blob, blob_len)) {
-		ret = -EFAULT;
-		goto out_unlock;
-	}
-	dek_key = tpmkey_dek_install(sec->dek, info.key_len);
+	dek_key = tpmkey_seal_and_install("restore", sealer, &info, sec,
+					  u64_to_user_ptr(req.state_ptr),
+					  &blob_len);
 	if (IS_ERR(dek_key)) {
 		ret = PTR_ERR(dek_key);
 		goto out_unlock;
@@ -361,14 +344,11 @@ long tpmkey_ioctl_restore(void __user *uarg)
 	}
 	pr_info("key %*phN restored from a backup\n", TPMKEY_KEY_ID_SIZE,
 		info.key_id);
-	tpmkey_set_active(dek_key, &info, true);
+	tpmkey_set_active(dek_key, &info, TPMKEY_ALLOWANCE_USED);
 
 out_unlock:
 	mutex_unlock(&tpmkey_dev.lock);
 out_free:
-	memzero_explicit(nonce, sizeof(nonce));
-	kfree(blob);
-	kfree(sealed);
 	kfree_sensitive(sec);
 	kfree(file);
 	return ret;

@@ -15,16 +15,72 @@
 
 #include "tpmkey.h"
 
+/**
+ * tpmkey_seal_and_install() - what ACTIVATE and RESTORE share
+ * @op: "activate" or "restore", for the log
+ * @sealer: the backend that seals the new KMK
+ * @info: the key's metadata, complete
+ * @sec: holds the DEK; receives the new KMK
+ * @ustate: user buffer of TPMKEY_STATE_SIZE_MAX bytes for the state blob
+ * @state_len: receives the blob's length
+ *
+ * Seals a new KMK to this TPM, wraps the DEK under it, hands the state
+ * blob to the caller and puts the DEK into the keyring.  The caller holds
+ * tpmkey_dev.lock, finishes its reply and then calls tpmkey_set_active(),
+ * or tpmkey_dek_destroy() if the reply cannot be delivered.
+ *
+ * Return: the DEK's keyring key, or an ERR_PTR.
+ */
+struct key *tpmkey_seal_and_install(const char *op,
+				    const struct tpmkey_sealer *sealer,
+				    const struct tpmkey_key_info *info,
+				    struct tpmkey_secrets *sec,
+				    void __user *ustate, size_t *state_len)
+{
+	u8 nonce[TPMKEY_GCM_NONCE_SIZE];
+	struct key *dek_key = NULL;
+	u8 *sealed, *blob;
+	size_t sealed_len;
+	int ret = -ENOMEM;
+
+	sealed = kmalloc(TPMKEY_SEALED_SIZE_MAX, GFP_KERNEL);
+	blob = kmalloc(TPMKEY_STATE_SIZE_MAX, GFP_KERNEL);
+	if (!sealed || !blob)
+		goto out;
+	ret = sealer->seal_new(info->parent_handle, sec->kmk, sealed,
+			       &sealed_len);
+	if (ret) {
+		pr_info("%s refused: %s could not seal under 0x%08x (%d)\n",
+			op, sealer->name, info->parent_handle, ret);
+		ret = tpmkey_tpm_refused(ret);
+		goto out;
+	}
+	get_random_bytes(nonce, sizeof(nonce));
+	ret = tpmkey_state_build(info, nonce, sec->kmk, sealed, sealed_len,
+				 sec->dek, blob, state_len);
+	if (ret)
+		goto out;
+	if (copy_to_user(ustate, blob, *state_len)) {
+		ret = -EFAULT;
+		goto out;
+	}
+	dek_key = tpmkey_dek_install(sec->dek, info->key_len);
+	ret = PTR_ERR_OR_ZERO(dek_key);
+out:
+	memzero_explicit(nonce, sizeof(nonce));
+	kfree(blob);
+	kfree(sealed);
+	return ret ? ERR_PTR(ret) : dek_key;
+}
+
 long tpmkey_ioctl_activate(void __user *uarg)
 {
 	const struct tpmkey_sealer *sealer = &tpmkey_sealer_trusted;
 	struct tpmkey_key_info info = {};
 	struct tpmkey_secrets *sec = NULL;
 	struct tpmkey_activate req;
-	u8 nonce[TPMKEY_GCM_NONCE_SIZE];
-	size_t sealed_len, blob_len;
-	u8 *sealed = NULL, *blob = NULL;
 	struct key *dek_key;
+	size_t blob_len;
 	int ret;
 
 	BUILD_BUG_ON(sizeof(req) != TPMKEY_ACTIVATE_SIZE_VER1);
@@ -69,36 +125,18 @@ long tpmkey_ioctl_activate(void __user *uarg)
 		goto out_unlock;
 	}
 
-	ret = -ENOMEM;
 	sec = kzalloc(sizeof(*sec), GFP_KERNEL);
-	sealed = kmalloc(TPMKEY_SEALED_SIZE_MAX, GFP_KERNEL);
-	blob = kmalloc(TPMKEY_STATE_SIZE_MAX, GFP_KERNEL);
-	if (!sec || !sealed || !blob)
-		goto out_free;
-
+	if (!sec) {
+		ret = -ENOMEM;
+		goto out_unlock;
+	}
 	info.created = ktime_get_real_seconds();
 	get_random_bytes(info.key_id, sizeof(info.key_id));
-	get_random_bytes(nonce, sizeof(nonce));
 	get_random_bytes(sec->dek, info.key_len);
 
-	ret = sealer->seal_new(info.parent_handle, sec->kmk, sealed,
-			       &sealed_len);
-	if (ret) {
-		pr_info("activate refused: %s could not seal under 0x%08x (%d)\n",
-			sealer->name, info.parent_handle, ret);
-		ret = tpmkey_tpm_refused(ret);
-		goto out_free;
-	}
-	ret = tpmkey_state_build(&info, nonce, sec->kmk, sealed, sealed_len,
-				 sec->dek, blob, &blob_len);
-	if (ret)
-		goto out_free;
-	if (copy_to_user(u64_to_user_ptr(req.state_ptr), blob, blob_len)) {
-		ret = -EFAULT;
-		goto out_free;
-	}
-
-	dek_key = tpmkey_dek_install(sec->dek, info.key_len);
+	dek_key = tpmkey_seal_and_install("activate", sealer, &info, sec,
+					  u64_to_user_ptr(req.state_ptr),
+					  &blob_len);
 	if (IS_ERR(dek_key)) {
 		ret = PTR_ERR(dek_key);
 		goto out_free;
@@ -111,35 +149,13 @@ long tpmkey_ioctl_activate(void __user *uarg)
 		goto out_free;
 	}
 	pr_info("key %*phN created\n", TPMKEY_KEY_ID_SIZE, info.key_id);
-	tpmkey_set_active(dek_key, &info, false);
+	tpmkey_set_active(dek_key, &info, TPMKEY_ALLOWANCE_LEFT);
 
 out_free:
-	kfree(blob);
-	kfree(sealed);
 	kfree_sensitive(sec);
-	memzero_explicit(nonce, sizeof(nonce));
 out_unlock:
 	mutex_unlock(&tpmkey_dev.lock);
 	return ret;
-}
-
-/*
- * The backup allowance of a loaded key is used up once its counter has
- * moved.  When the counter cannot be read (deleted, TPM error) the answer
- * is "used up": refusing a backup is recoverable, a second one is not.
- */
-static bool tpmkey_backed_up(const struct tpmkey_key_info *info)
-{
-	u64 value;
-	int ret;
-
-	ret = tpmkey_counter(info->nv_index, TPMKEY_COUNTER_READ, 0, &value);
-	if (ret) {
-		pr_info("key %*phN: backup counter 0x%08x unreadable (%d): no backup allowed\n",
-			TPMKEY_KEY_ID_SIZE, info->key_id, info->nv_index, ret);
-		return true;
-	}
-	return value != info->nv_value;
 }
 
 long tpmkey_ioctl_load(void __user *uarg)
@@ -222,7 +238,7 @@ long tpmkey_ioctl_load(void __user *uarg)
 		tpmkey_dek_destroy(dek_key);
 		goto out_free;
 	}
-	tpmkey_set_active(dek_key, &view.info, tpmkey_backed_up(&view.info));
+	tpmkey_set_active(dek_key, &view.info, TPMKEY_ALLOWANCE_UNKNOWN);
 
 out_free:
 	kfree_sensitive(sec);

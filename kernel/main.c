@@ -130,16 +130,43 @@ bool tpmkey_valid_nv_index(u32 index)
 
 /* Caller holds tpmkey_dev.lock. */
 void tpmkey_set_active(struct key *dek_key, const struct tpmkey_key_info *info,
-		       bool backed_up)
+		       enum tpmkey_allowance backup)
 {
 	tpmkey_dev.dek_key = dek_key;
 	tpmkey_dev.info = *info;
-	tpmkey_dev.backed_up = backed_up;
+	tpmkey_dev.backup = backup;
 	tpmkey_dev.state = TPMKEY_STATE_ACTIVE;
-	pr_info("key %*phN active: %u bytes, %s, storage key 0x%08x, backup %s\n",
+	pr_info("key %*phN active: %u bytes, %s, storage key 0x%08x\n",
 		TPMKEY_KEY_ID_SIZE, info->key_id, info->key_len,
-		tpmkey_sealer_for(info->backend)->name, info->parent_handle,
-		backed_up ? "made" : "not made");
+		tpmkey_sealer_for(info->backend)->name, info->parent_handle);
+}
+
+/**
+ * tpmkey_backup_used() - whether the loaded key's backup allowance is gone
+ *
+ * Reads the key's TPM counter the first time after LOAD.  The allowance is
+ * used up once the counter has moved; a counter that cannot be read counts
+ * as used up too: refusing a backup is recoverable, a second one is not.
+ * Caller holds tpmkey_dev.lock with the state ACTIVE.
+ *
+ * Return: true if no backup may be made.
+ */
+bool tpmkey_backup_used(void)
+{
+	const struct tpmkey_key_info *info = &tpmkey_dev.info;
+	u64 value;
+	int ret;
+
+	if (tpmkey_dev.backup != TPMKEY_ALLOWANCE_UNKNOWN)
+		return tpmkey_dev.backup == TPMKEY_ALLOWANCE_USED;
+
+	ret = tpmkey_counter(info->nv_index, TPMKEY_COUNTER_READ, 0, &value);
+	if (ret)
+		pr_info("key %*phN: backup counter 0x%08x unreadable (%d): no backup allowed\n",
+			TPMKEY_KEY_ID_SIZE, info->key_id, info->nv_index, ret);
+	tpmkey_dev.backup = ret || value != info->nv_value ?
+			    TPMKEY_ALLOWANCE_USED : TPMKEY_ALLOWANCE_LEFT;
+	return tpmkey_dev.backup == TPMKEY_ALLOWANCE_USED;
 }
 
 /* Caller holds tpmkey_dev.lock. */
@@ -149,7 +176,7 @@ void tpmkey_set_inactive(void)
 		tpmkey_dek_destroy(tpmkey_dev.dek_key);
 	tpmkey_dev.dek_key = NULL;
 	memset(&tpmkey_dev.info, 0, sizeof(tpmkey_dev.info));
-	tpmkey_dev.backed_up = false;
+	tpmkey_dev.backup = TPMKEY_ALLOWANCE_UNKNOWN;
 	tpmkey_dev.state = TPMKEY_STATE_INACTIVE;
 }
 
@@ -182,7 +209,9 @@ static long tpmkey_ioctl_status(void __user *uarg)
 	st.created = tpmkey_dev.info.created;
 	st.backend = tpmkey_dev.info.backend;
 	st.nv_index = tpmkey_dev.info.nv_index;
-	st.key_flags = tpmkey_dev.backed_up ? TPMKEY_KEY_BACKED_UP : 0;
+	st.key_flags = 0;
+	if (tpmkey_dev.state == TPMKEY_STATE_ACTIVE && tpmkey_backup_used())
+		st.key_flags |= TPMKEY_KEY_BACKED_UP;
 	mutex_unlock(&tpmkey_dev.lock);
 
 	return tpmkey_copy_result(uarg, &st, sizeof(st));

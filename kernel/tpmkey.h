@@ -27,6 +27,12 @@ struct tpmkey_key_info {
 	u64 nv_value;
 };
 
+enum tpmkey_allowance {
+	TPMKEY_ALLOWANCE_UNKNOWN,		/* not read since LOAD */
+	TPMKEY_ALLOWANCE_LEFT,
+	TPMKEY_ALLOWANCE_USED,
+};
+
 /**
  * struct tpmkey_dev - the module's state, guarded by @lock
  * @lock: serialises every ioctl that reads or changes the state
@@ -35,14 +41,16 @@ struct tpmkey_key_info {
  *	   ERASE goes back; everything else leaves the state alone.
  * @dek_key: the logon key holding the DEK, with a reference
  * @info: the loaded key's metadata
- * @backed_up: the loaded key's backup allowance is used up
+ * @backup: the loaded key's backup allowance, read from its TPM counter
+ *	    only when somebody asks (STATUS, BACKUP), so that LOAD at boot
+ *	    sends the TPM no more than the trusted-keys floor
  */
 struct tpmkey_dev {
 	struct mutex lock;	/* guards the fields below */
 	enum tpmkey_state state;
 	struct key *dek_key;
 	struct tpmkey_key_info info;
-	bool backed_up;
+	enum tpmkey_allowance backup;
 };
 
 extern struct tpmkey_dev tpmkey_dev;
@@ -86,10 +94,16 @@ int tpmkey_tpm_refused(int ret);
 bool tpmkey_valid_parent(u32 handle);
 bool tpmkey_valid_nv_index(u32 index);
 void tpmkey_set_active(struct key *dek_key, const struct tpmkey_key_info *info,
-		       bool backed_up);
+		       enum tpmkey_allowance backup);
+bool tpmkey_backup_used(void);
 void tpmkey_set_inactive(void);
 
 /* lifecycle.c */
+struct key *tpmkey_seal_and_install(const char *op,
+				    const struct tpmkey_sealer *sealer,
+				    const struct tpmkey_key_info *info,
+				    struct tpmkey_secrets *sec,
+				    void __user *ustate, size_t *state_len);
 long tpmkey_ioctl_activate(void __user *uarg);
 long tpmkey_ioctl_load(void __user *uarg);
 long tpmkey_ioctl_erase(void __user *uarg);
