@@ -77,16 +77,9 @@ int cmd_activate(struct ctl *ctl, int argc, char *argv[])
 		ret = ctl_kernel_error(ctl, ret, "activate");
 		goto out;
 	}
-	ret = state_write(ctl->state_dir, state, state_len);
-	if (ret) {
-		int err = tpmkey_erase(fd, key_id);
-
-		ret = out_finish(o, TK_EINTERNAL,
-				 "cannot write the state file in %s: %s; the new key was %s",
-				 ctl->state_dir, strerror(-ret),
-				 err ? "NOT removed from the kernel" : "discarded");
+	ret = ctl_store_state(ctl, fd, state, state_len, key_id);
+	if (ret)
 		goto out;
-	}
 
 	ctl_format_id(key_id, id);
 	out_field_str(o, "key_id", id);

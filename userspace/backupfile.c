@@ -195,3 +195,28 @@ int ctl_read_backup(struct ctl *ctl, unsigned int wait_ms, void *file,
 		return ctl_usb_error(ctl, ret, err);
 	return TK_OK;
 }
+
+int ctl_bad_backup(struct ctl *ctl)
+{
+	return out_finish(&ctl->out, TK_EBADBACKUP,
+			  "the backup is not correct: wrong password or damaged file");
+}
+
+int ctl_backup_kek(struct ctl *ctl, const struct password_options *pw,
+		   unsigned int wait_ms, void *file, size_t *len,
+		   struct secret *kek)
+{
+	uint8_t salt[KDF_SALT_SIZE];
+	struct kdf_params kdf;
+	int ret;
+
+	ret = ctl_read_backup(ctl, wait_ms, file, len);
+	if (ret)
+		return ret;
+	/* Before the password and the KDF's memory: nothing to spend on junk. */
+	if (!backup_header_parse(file, *len, &kdf, salt))
+		return out_finish(&ctl->out, TK_EBADBACKUP,
+				  "the backup is not correct: %s is damaged",
+				  TPMKEY_BACKUP_NAME);
+	return ctl_derive_kek(ctl, pw, false, &kdf, salt, kek);
+}

@@ -60,6 +60,18 @@ int ctl_read_backup(struct ctl *ctl, unsigned int wait_ms, void *file,
 int ctl_find_stick(struct ctl *ctl, struct usb_stick *st,
 		   unsigned int wait_ms, char *err, size_t errlen);
 
+/*
+ * verify-backup and restore: reads TPMKEY.BAK from the one stick, checks
+ * its header, asks for the password once and derives the KEK; finishes
+ * the command on failure.
+ */
+int ctl_backup_kek(struct ctl *ctl, const struct password_options *pw,
+		   unsigned int wait_ms, void *file, size_t *len,
+		   struct secret *kek);
+
+/* Finishes a command with 13: wrong password or damaged backup. */
+int ctl_bad_backup(struct ctl *ctl);
+
 /* Finishes a command with the exit code of a usb_*() failure. */
 int ctl_usb_error(struct ctl *ctl, int ret, const char *err);
 

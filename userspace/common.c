@@ -91,3 +91,19 @@ int ctl_usage_error(struct ctl *ctl)
 			  "invalid arguments: see 'tpmkeyctl %s --help'",
 			  ctl->out.command);
 }
+
+int ctl_store_state(struct ctl *ctl, int fd, const void *state, size_t len,
+		    const uint8_t *key_id)
+{
+	int ret = state_write(ctl->state_dir, state, len);
+	int err;
+
+	if (!ret)
+		return TK_OK;
+	/* A key whose state is not on disk would be lost at reboot. */
+	err = tpmkey_erase(fd, key_id);
+	return out_finish(&ctl->out, TK_EINTERNAL,
+			  "cannot write the state file in %s: %s; the key was %s",
+			  ctl->state_dir, strerror(-ret),
+			  err ? "NOT removed from the kernel" : "discarded");
+}

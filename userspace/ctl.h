@@ -81,6 +81,12 @@ int ctl_kernel_error(struct ctl *ctl, int err, const char *what);
 int ctl_usage_error(struct ctl *ctl);
 /* Takes the state directory's lock, or finishes with TK_EBUSY. */
 int ctl_lock(struct ctl *ctl, int *lock_fd);
+/*
+ * Writes the state blob of a key the module just loaded; if that fails,
+ * takes the key out of the kernel again and finishes the command.
+ */
+int ctl_store_state(struct ctl *ctl, int fd, const void *state, size_t len,
+		    const uint8_t *key_id);
 /* Hex of a key id into @buf (TPMKEY_ID_HEX_SIZE bytes). */
 void ctl_format_id(const uint8_t *id, char *buf);
 /* The key id recorded in a state blob; false if it is not one. */

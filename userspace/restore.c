@@ -58,11 +58,10 @@ int cmd_restore(struct ctl *ctl, int argc, char *argv[])
 	struct password_options pw = { .source = PASSWORD_TTY };
 	struct tpm_options tpm = TPM_OPTIONS_DEFAULT;
 	struct output *o = &ctl->out;
-	uint8_t file[TPMKEY_BACKUP_SIZE_MAX], salt[KDF_SALT_SIZE];
+	uint8_t file[TPMKEY_BACKUP_SIZE_MAX];
 	uint8_t state[TPMKEY_STATE_SIZE_MAX], key_id[TPMKEY_KEY_ID_SIZE];
 	unsigned int wait_ms = 5000;
 	struct secret kek = { 0 };
-	struct kdf_params kdf;
 	char id[TPMKEY_ID_HEX_SIZE];
 	int fd = -1, lock_fd = -1, ret, c;
 	size_t len, state_len;
@@ -95,16 +94,7 @@ int cmd_restore(struct ctl *ctl, int argc, char *argv[])
 	ret = check_no_working_key(ctl, fd);
 	if (ret)
 		goto out;
-	ret = ctl_read_backup(ctl, wait_ms, file, &len);
-	if (ret)
-		goto out;
-	if (!backup_header_parse(file, len, &kdf, salt)) {
-		ret = out_finish(o, TK_EBADBACKUP,
-				 "the backup is not correct: %s is damaged",
-				 TPMKEY_BACKUP_NAME);
-		goto out;
-	}
-	ret = ctl_derive_kek(ctl, &pw, false, &kdf, salt, &kek);
+	ret = ctl_backup_kek(ctl, &pw, wait_ms, file, &len, &kek);
 	if (ret)
 		goto out;
 	ret = ctl_provision(ctl, &tpm);
@@ -114,8 +104,7 @@ int cmd_restore(struct ctl *ctl, int argc, char *argv[])
 	ret = tpmkey_restore(fd, kek.data, file, len, tpm.parent, tpm.nv_index,
 			     state, &state_len, key_id);
 	if (ret == -EBADMSG) {
-		ret = out_finish(o, TK_EBADBACKUP,
-				 "the backup is not correct: wrong password or damaged file");
+		ret = ctl_bad_backup(ctl);
 		goto out;
 	} else if (ret == -EKEYREJECTED) {
 		ret = out_finish(o, TK_ENOTPM,
@@ -126,16 +115,9 @@ int cmd_restore(struct ctl *ctl, int argc, char *argv[])
 		ret = ctl_kernel_error(ctl, ret, "restore");
 		goto out;
 	}
-	ret = state_write(ctl->state_dir, state, state_len);
-	if (ret) {
-		int err = tpmkey_erase(fd, key_id);
-
-		ret = out_finish(o, TK_EINTERNAL,
-				 "cannot write the state file in %s: %s; the restored key was %s",
-				 ctl->state_dir, strerror(-ret),
-				 err ? "NOT removed from the kernel" : "discarded");
+	ret = ctl_store_state(ctl, fd, state, state_len, key_id);
+	if (ret)
 		goto out;
-	}
 	ctl_format_id(key_id, id);
 	out_field_str(o, "key_id", id);
 	ret = out_finish(o, TK_OK,

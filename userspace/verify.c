@@ -21,11 +21,10 @@ int cmd_verify_backup(struct ctl *ctl, int argc, char *argv[])
 	};
 	struct password_options pw = { .source = PASSWORD_TTY };
 	struct output *o = &ctl->out;
-	uint8_t file[TPMKEY_BACKUP_SIZE_MAX], salt[KDF_SALT_SIZE];
+	uint8_t file[TPMKEY_BACKUP_SIZE_MAX];
 	unsigned int wait_ms = 5000;
 	struct secret kek = { 0 };
 	struct tpmkey_status st;
-	struct kdf_params kdf;
 	char id[TPMKEY_ID_HEX_SIZE];
 	int fd = -1, ret, c;
 	size_t len;
@@ -59,22 +58,12 @@ int cmd_verify_backup(struct ctl *ctl, int argc, char *argv[])
 		ret = ctl_kernel_error(ctl, -ENOKEY, "verify-backup");
 		goto out;
 	}
-	ret = ctl_read_backup(ctl, wait_ms, file, &len);
-	if (ret)
-		goto out;
-	if (!backup_header_parse(file, len, &kdf, salt)) {
-		ret = out_finish(o, TK_EBADBACKUP,
-				 "the backup is not correct: %s is damaged",
-				 TPMKEY_BACKUP_NAME);
-		goto out;
-	}
-	ret = ctl_derive_kek(ctl, &pw, false, &kdf, salt, &kek);
+	ret = ctl_backup_kek(ctl, &pw, wait_ms, file, &len, &kek);
 	if (ret)
 		goto out;
 	ret = tpmkey_verify(fd, kek.data, file, len);
 	if (ret == -EBADMSG) {
-		ret = out_finish(o, TK_EBADBACKUP,
-				 "the backup is not correct: wrong password or damaged file");
+		ret = ctl_bad_backup(ctl);
 		goto out;
 	} else if (ret) {
 		ret = ctl_kernel_error(ctl, ret, "verify-backup");
