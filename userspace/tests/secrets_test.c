@@ -26,6 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "tap.h"
 #include "kdf.h"
 #include "password.h"
 #include "secret.h"
@@ -53,54 +54,6 @@ static const struct {
 	{ { 2, 65536, 2 },
 	  "8f99a17b23755b0d942a9c2e0c38f1f4c8c997892e566acaa475037b4123111d" },
 };
-
-struct tap {
-	unsigned int run;
-	unsigned int failed;
-};
-
-static bool __attribute__((format(printf, 3, 4)))
-check(struct tap *t, bool ok, const char *fmt, ...)
-{
-	va_list ap;
-
-	t->run++;
-	if (!ok)
-		t->failed++;
-	printf("%s - ", ok ? "ok" : "not ok");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	fflush(stdout);
-	return ok;
-}
-
-static void __attribute__((format(printf, 2, 3)))
-skip(struct tap *t, const char *fmt, ...)
-{
-	va_list ap;
-
-	t->run++;
-	printf("ok - ");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	fflush(stdout);
-}
-
-static void __attribute__((format(printf, 1, 2))) diag(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("# ", stdout);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	fflush(stdout);
-}
 
 static bool is_zeroed(const struct secret *s)
 {

@@ -21,6 +21,7 @@
 
 #include <linux/tpmkey.h>
 
+#include "tap.h"
 #include "tpm.h"
 
 #define SRK_HANDLE	TPMKEY_DEFAULT_PARENT
@@ -43,11 +44,6 @@
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
-struct tap {
-	unsigned int run;
-	unsigned int failed;
-};
-
 struct ctx {
 	struct tap tap;
 	struct tk_tpm tpm;
@@ -55,34 +51,6 @@ struct ctx {
 	char err[512];
 	char out[16384];	/* stdout of the last tpm2-tools command */
 };
-
-static bool __attribute__((format(printf, 3, 4)))
-check(struct tap *t, bool ok, const char *fmt, ...)
-{
-	va_list ap;
-
-	t->run++;
-	if (!ok)
-		t->failed++;
-	printf("%s - ", ok ? "ok" : "not ok");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	fflush(stdout);
-	return ok;
-}
-
-static void __attribute__((format(printf, 1, 2))) diag(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("# ", stdout);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-}
 
 /*
  * Runs a shell command (tpm2-tools) and keeps its stdout in c->out.

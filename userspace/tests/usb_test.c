@@ -30,6 +30,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "tap.h"
 #include "usb.h"
 
 #define IMG_SIZE	"64M"	/* sparse; FAT32 needs about 33 MiB */
@@ -46,11 +47,6 @@
 #define USB_DEV_C	USB_HOST_C "/target2:0:0/2:0:0:0"
 #define VIRTIO_DEV	"devices/pci0000:00/0000:00:05.0/virtio1"
 
-struct tap {
-	unsigned int run;
-	unsigned int failed;
-};
-
 struct ctx {
 	struct tap tap;
 	char work[PATH_MAX];	/* images */
@@ -60,49 +56,6 @@ struct ctx {
 	char err[512];
 	bool have_vfat;
 };
-
-static bool __attribute__((format(printf, 3, 4)))
-check(struct tap *t, bool ok, const char *fmt, ...)
-{
-	va_list ap;
-
-	t->run++;
-	if (!ok)
-		t->failed++;
-	printf("%s - ", ok ? "ok" : "not ok");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	fflush(stdout);
-	return ok;
-}
-
-static void __attribute__((format(printf, 2, 3)))
-skip(struct tap *t, const char *fmt, ...)
-{
-	va_list ap;
-
-	t->run++;
-	printf("ok - ");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	fflush(stdout);
-}
-
-static void __attribute__((format(printf, 1, 2))) diag(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("# ", stdout);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	fflush(stdout);
-}
 
 /* Runs a shell command quietly; its first output line goes to @out. */
 static int __attribute__((format(printf, 3, 4)))
