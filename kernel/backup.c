@@ -244,7 +244,7 @@ out_free:
 
 long tpmkey_ioctl_restore(void __user *uarg)
 {
-	const struct tpmkey_sealer *sealer = &tpmkey_sealer_trusted;
+	const struct tpmkey_sealer *sealer = tpmkey_sealer_for_new_keys();
 	const size_t hdr_len = sizeof(struct tpmkey_backup_header);
 	struct tpmkey_key_info info = {};
 	struct tpmkey_backup_header *hdr;

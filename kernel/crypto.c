@@ -3,23 +3,57 @@
  * AES-256-GCM through the kernel's AEAD API.  The request works in place on
  * one kmalloc'd buffer (aad | data | tag): scatterlists must not point at
  * the stack, and one buffer means one place to wipe.
+ *
+ * One transform, allocated when the module loads, serves every call:
+ * allocating "gcm(aes)" (the template instance, its ctr and ghash
+ * children) was most of the module's own time in LOAD.  Callers hold
+ * tpmkey_dev.lock, which serialises the key changes; after each use the
+ * key is replaced by an all-zero one, so no key schedule of a real key
+ * stays in the transform.
  */
 
 #include <crypto/aead.h>
+#include <linux/lockdep.h>
 #include <linux/scatterlist.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 
 #include "tpmkey.h"
 
+static struct crypto_aead *tpmkey_aead;
+
+int tpmkey_crypto_init(void)
+{
+	struct crypto_aead *tfm;
+	int ret;
+
+	tfm = crypto_alloc_aead("gcm(aes)", 0, 0);
+	if (IS_ERR(tfm))
+		return PTR_ERR(tfm);
+	ret = crypto_aead_setauthsize(tfm, TPMKEY_GCM_TAG_SIZE);
+	if (ret) {
+		crypto_free_aead(tfm);
+		return ret;
+	}
+	tpmkey_aead = tfm;
+	return 0;
+}
+
+void tpmkey_crypto_exit(void)
+{
+	crypto_free_aead(tpmkey_aead);
+	tpmkey_aead = NULL;
+}
+
 static int tpmkey_gcm(bool encrypt, const u8 *key, const u8 *nonce,
 		      const u8 *aad, size_t aad_len, const u8 *in, u8 *out,
 		      size_t len)
 {
+	static const u8 zero_key[TPMKEY_AES_KEY_SIZE];
 	size_t in_len = encrypt ? len : len + TPMKEY_GCM_TAG_SIZE;
 	size_t out_len = encrypt ? len + TPMKEY_GCM_TAG_SIZE : len;
 	size_t buf_len = aad_len + len + TPMKEY_GCM_TAG_SIZE;
-	struct crypto_aead *tfm;
+	struct crypto_aead *tfm = tpmkey_aead;
 	struct aead_request *req;
 	DECLARE_CRYPTO_WAIT(wait);
 	struct scatterlist sg;
@@ -27,23 +61,19 @@ static int tpmkey_gcm(bool encrypt, const u8 *key, const u8 *nonce,
 	u8 *buf;
 	int ret;
 
-	tfm = crypto_alloc_aead("gcm(aes)", 0, 0);
-	if (IS_ERR(tfm))
-		return PTR_ERR(tfm);
-	ret = crypto_aead_setkey(tfm, key, TPMKEY_AES_KEY_SIZE);
-	if (ret)
-		goto out_tfm;
-	ret = crypto_aead_setauthsize(tfm, TPMKEY_GCM_TAG_SIZE);
-	if (ret)
-		goto out_tfm;
+	lockdep_assert_held(&tpmkey_dev.lock);
 
-	ret = -ENOMEM;
 	buf = kmalloc(buf_len, GFP_KERNEL);
 	if (!buf)
-		goto out_tfm;
+		return -ENOMEM;
 	req = aead_request_alloc(tfm, GFP_KERNEL);
-	if (!req)
+	if (!req) {
+		ret = -ENOMEM;
 		goto out_buf;
+	}
+	ret = crypto_aead_setkey(tfm, key, TPMKEY_AES_KEY_SIZE);
+	if (ret)
+		goto out_req;
 
 	memcpy(buf, aad, aad_len);
 	memcpy(buf + aad_len, in, in_len);
@@ -58,11 +88,12 @@ static int tpmkey_gcm(bool encrypt, const u8 *key, const u8 *nonce,
 	if (!ret)
 		memcpy(out, buf + aad_len, out_len);
 
+	/* Cannot fail for a 32-byte key once the real one was accepted. */
+	crypto_aead_setkey(tfm, zero_key, sizeof(zero_key));
+out_req:
 	aead_request_free(req);
 out_buf:
 	kfree_sensitive(buf);
-out_tfm:
-	crypto_free_aead(tfm);
 	return ret;
 }
 

@@ -75,7 +75,7 @@ out:
 
 long tpmkey_ioctl_activate(void __user *uarg)
 {
-	const struct tpmkey_sealer *sealer = &tpmkey_sealer_trusted;
+	const struct tpmkey_sealer *sealer = tpmkey_sealer_for_new_keys();
 	struct tpmkey_key_info info = {};
 	struct tpmkey_secrets *sec = NULL;
 	struct tpmkey_activate req;

@@ -12,7 +12,9 @@
 #include <linux/key.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
+#include <linux/moduleparam.h>
 #include <linux/mutex.h>
+#include <linux/string.h>
 #include <linux/tpm.h>
 #include <linux/uaccess.h>
 
@@ -24,6 +26,18 @@ struct tpmkey_dev tpmkey_dev = {
 	.lock = __MUTEX_INITIALIZER(tpmkey_dev.lock),
 	.state = TPMKEY_STATE_INACTIVE,
 };
+
+/*
+ * Which backend seals new keys.  A stored key is always unsealed by the
+ * backend recorded in its state, whatever this says.
+ */
+static char *backend = "auto";
+module_param(backend, charp, 0444);
+MODULE_PARM_DESC(backend,
+		 "Sealing backend for new keys: auto (trusted keys where the kernel has them, else tpm2), trusted, tpm2");
+
+/* TPMKEY_BACKEND_* asked for by the parameter; NONE means auto. */
+static u32 tpmkey_backend_param;
 
 /**
  * tpmkey_copy_request() - copy an extensible request struct from userspace
@@ -92,9 +106,37 @@ static u32 tpmkey_tpm_flags(void)
 
 const struct tpmkey_sealer *tpmkey_sealer_for(u32 backend)
 {
-	if (backend == TPMKEY_BACKEND_TRUSTED)
+	switch (backend) {
+	case TPMKEY_BACKEND_TRUSTED:
 		return &tpmkey_sealer_trusted;
-	return NULL;
+	case TPMKEY_BACKEND_TPM2:
+		return &tpmkey_sealer_tpm2;
+	default:
+		return NULL;
+	}
+}
+
+/* The backend ACTIVATE and RESTORE seal with. */
+const struct tpmkey_sealer *tpmkey_sealer_for_new_keys(void)
+{
+	if (tpmkey_backend_param != TPMKEY_BACKEND_NONE)
+		return tpmkey_sealer_for(tpmkey_backend_param);
+	if (tpmkey_features() & TPMKEY_FEAT_TRUSTED_KEYS)
+		return &tpmkey_sealer_trusted;
+	return &tpmkey_sealer_tpm2;
+}
+
+static int tpmkey_parse_backend_param(void)
+{
+	if (!strcmp(backend, "auto"))
+		tpmkey_backend_param = TPMKEY_BACKEND_NONE;
+	else if (!strcmp(backend, "trusted"))
+		tpmkey_backend_param = TPMKEY_BACKEND_TRUSTED;
+	else if (!strcmp(backend, "tpm2"))
+		tpmkey_backend_param = TPMKEY_BACKEND_TPM2;
+	else
+		return -EINVAL;
+	return 0;
 }
 
 /* 0 if @sealer can work now, else -ENODEV (no TPM 2.0) or -ENOPKG. */
@@ -182,6 +224,7 @@ void tpmkey_set_inactive(void)
 
 static long tpmkey_ioctl_status(void __user *uarg)
 {
+	const struct tpmkey_sealer *sealer;
 	struct tpmkey_status st;
 	int ret;
 
@@ -198,6 +241,9 @@ static long tpmkey_ioctl_status(void __user *uarg)
 	st.uapi_version = TPMKEY_UAPI_VERSION;
 	st.tpm_flags = tpmkey_tpm_flags();
 	st.features = tpmkey_features();
+	sealer = tpmkey_sealer_for_new_keys();
+	st.new_key_backend = sealer->check() ? TPMKEY_BACKEND_NONE :
+			     sealer->backend;
 
 	ret = mutex_lock_killable(&tpmkey_dev.lock);
 	if (ret)
@@ -264,19 +310,35 @@ static int __init tpmkey_init(void)
 {
 	int ret;
 
+	ret = tpmkey_parse_backend_param();
+	if (ret) {
+		pr_err("unknown backend \"%s\": use auto, trusted or tpm2\n",
+		       backend);
+		return ret;
+	}
+
+	ret = tpmkey_crypto_init();
+	if (ret) {
+		pr_err("no gcm(aes) in this kernel (%d)\n", ret);
+		return ret;
+	}
+
 	ret = tpmkey_keys_init();
 	if (ret)
-		return ret;
+		goto err_crypto;
 
 	ret = misc_register(&tpmkey_misc);
 	if (ret)
 		goto err_keys;
 
-	pr_info("loaded, uapi version %d\n", TPMKEY_UAPI_VERSION);
+	pr_info("loaded, uapi version %d, new keys sealed with %s\n",
+		TPMKEY_UAPI_VERSION, tpmkey_sealer_for_new_keys()->name);
 	return 0;
 
 err_keys:
 	tpmkey_keys_exit();
+err_crypto:
+	tpmkey_crypto_exit();
 	return ret;
 }
 
@@ -294,6 +356,7 @@ static void __exit tpmkey_exit(void)
 	tpmkey_set_inactive();
 	mutex_unlock(&tpmkey_dev.lock);
 	tpmkey_keys_exit();
+	tpmkey_crypto_exit();
 	pr_info("unloaded\n");
 }
 

@@ -82,6 +82,7 @@ struct tpmkey_sealer {
 };
 
 extern const struct tpmkey_sealer tpmkey_sealer_trusted;
+extern const struct tpmkey_sealer tpmkey_sealer_tpm2;
 
 /* main.c */
 int tpmkey_copy_request(void *dst, size_t ksize, size_t min_size,
@@ -89,6 +90,7 @@ int tpmkey_copy_request(void *dst, size_t ksize, size_t min_size,
 int tpmkey_copy_result(void __user *uarg, const void *src, size_t ksize);
 bool tpmkey_reserved_zero(const void *p, size_t len);
 const struct tpmkey_sealer *tpmkey_sealer_for(u32 backend);
+const struct tpmkey_sealer *tpmkey_sealer_for_new_keys(void);
 int tpmkey_check_tpm(const struct tpmkey_sealer *sealer);
 int tpmkey_tpm_refused(int ret);
 bool tpmkey_valid_parent(u32 handle);
@@ -122,6 +124,10 @@ enum tpmkey_counter_op {
 
 int tpmkey_counter(u32 index, enum tpmkey_counter_op op, u64 expected,
 		   u64 *value);
+int tpmkey_tpm2_seal(u32 parent, const u8 *secret, size_t secret_len,
+		     u8 *sealed, size_t *sealed_len);
+int tpmkey_tpm2_unseal(u32 parent, const u8 *sealed, size_t sealed_len,
+		       u8 *secret, size_t secret_len);
 
 /* keys.c: the module's private keyring and what the kernel offers */
 extern struct key *tpmkey_keyring;
@@ -135,6 +141,8 @@ void tpmkey_dek_destroy(struct key *key);
 int tpmkey_dek_read(struct key *key, u8 *dek, size_t len);
 
 /* crypto.c */
+int tpmkey_crypto_init(void);
+void tpmkey_crypto_exit(void);
 int tpmkey_seal_gcm(const u8 *key, const u8 *nonce, const u8 *aad,
 		    size_t aad_len, const u8 *in, u8 *out, size_t len);
 int tpmkey_open_gcm(const u8 *key, const u8 *nonce, const u8 *aad,

@@ -15,6 +15,7 @@
 #include <linux/tpmkey.h>
 
 #include "kselftest_harness.h"
+#include "tpmkey_expect.h"
 
 FIXTURE(dev) {
 	int fd;
@@ -52,17 +53,20 @@ TEST(device_node_is_root_only)
 	EXPECT_EQ(0, sb.st_uid);
 }
 
-TEST_F(dev, status_reports_tpm2_and_trusted_keys)
+TEST_F(dev, status_reports_tpm2_trusted_keys_and_backend)
 {
 	struct tpmkey_status st;
 
+	ASSERT_NE(-1, expected_trusted_keys());
+	ASSERT_NE(TPMKEY_BACKEND_NONE, expected_backend());
 	status_init(&st);
 	ASSERT_EQ(0, status_ioctl(self->fd, &st));
 	EXPECT_EQ(sizeof(st), st.size);
 	EXPECT_EQ(TPMKEY_UAPI_VERSION, st.uapi_version);
 	EXPECT_EQ(TPMKEY_TPM_PRESENT | TPMKEY_TPM_2, st.tpm_flags);
-	EXPECT_EQ(TPMKEY_FEAT_TRUSTED_KEYS,
+	EXPECT_EQ(expected_trusted_keys() ? TPMKEY_FEAT_TRUSTED_KEYS : 0,
 		  st.features & TPMKEY_FEAT_TRUSTED_KEYS);
+	EXPECT_EQ(expected_backend(), st.new_key_backend);
 }
 
 TEST_F(dev, status_unprivileged_caller_gets_eperm)

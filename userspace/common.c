@@ -15,7 +15,7 @@ int ctl_kernel_error(struct ctl *ctl, int err, const char *what)
 		return out_finish(o, TK_ENOTPM, "%s: no TPM 2.0 found", what);
 	case ENOPKG:
 		return out_finish(o, TK_ENOTPM,
-				  "%s: the kernel has no trusted keys: it needs CONFIG_TRUSTED_KEYS=y (or =m) with a TPM",
+				  "%s: this needs the kernel's trusted keys (CONFIG_TRUSTED_KEYS), which this kernel lacks: the key was sealed with them, or the module was loaded with backend=trusted",
 				  what);
 	case EEXIST:
 		return out_finish(o, TK_EKEYEXISTS,

@@ -13,6 +13,8 @@ static const char *backend_name(uint32_t backend)
 	switch (backend) {
 	case TPMKEY_BACKEND_TRUSTED:
 		return "trusted-keys";
+	case TPMKEY_BACKEND_TPM2:
+		return "tpm2";
 	default:
 		return "none";
 	}
@@ -70,6 +72,9 @@ int cmd_status(struct ctl *ctl, int argc, char *argv[])
 		 (st.tpm_flags & TPMKEY_TPM_PRESENT) ? "1.2 (unsupported)" :
 		 "none");
 	out_line(o, "trusted keys:", "%s", trusted ? "yes" : "no");
+	out_field_str(o, "new_key_backend", backend_name(st.new_key_backend));
+	out_line(o, "new keys:", "sealed with %s",
+		 backend_name(st.new_key_backend));
 	out_line(o, "state:", "%s", active ? "active" : "inactive");
 	if (active) {
 		char when[64], id[TPMKEY_ID_HEX_SIZE];
@@ -112,8 +117,8 @@ int cmd_status(struct ctl *ctl, int argc, char *argv[])
 		return out_finish(o, TK_ENOTPM, "no TPM found");
 	if (!tpm2)
 		return out_finish(o, TK_ENOTPM, "the TPM is not a TPM 2.0");
-	if (!trusted)
+	if (st.new_key_backend == TPMKEY_BACKEND_NONE)
 		return out_finish(o, TK_ENOTPM,
-				  "the kernel has no trusted keys (CONFIG_TRUSTED_KEYS)");
+				  "the module was loaded with backend=trusted, but the kernel has no trusted keys (CONFIG_TRUSTED_KEYS)");
 	return out_finish(o, TK_OK, NULL);
 }

@@ -14,12 +14,41 @@ out=$(tpmkeyctl status --json) || exit 1
 echo "$out"
 echo "$out" | grep -q '"tpm_present":true' || exit 2
 echo "$out" | grep -q '"tpm_version":"2.0"' || exit 3
-echo "$out" | grep -q '"trusted_keys":true' || exit 4
+trusted=false
+[ "$TPMKEY_EXPECT_TRUSTED_KEYS" = 1 ] && trusted=true
+echo "$out" | grep -q "\"trusted_keys\":$trusted" || exit 4
 echo "$out" | grep -q '"ok":true,"code":0' || exit 5
 tpmkeyctl status | grep -q '^TPM: *2.0$' || exit 6
+name=$TPMKEY_EXPECT_BACKEND
+[ "$name" = trusted ] && name=trusted-keys
+echo "$out" | grep -q "\"new_key_backend\":\"$name\"" || exit 7
+tpmkeyctl status | grep -q "^new keys: *sealed with $name\$" || exit 8
 G
 )
-expect_status "tpmkeyctl status reports a TPM 2.0 with trusted keys" 0 vm "$s"
+expect_status "tpmkeyctl status reports a TPM 2.0, trusted keys or not, and the backend for new keys" \
+	0 vm "$s"
+
+# The module parameter: an unknown backend is refused at load time; a
+# forced one is what STATUS reports; trusted forced where the kernel has
+# no trusted keys makes status exit 3 naming them.
+s=$(guest_script backend.sh <<'G'
+rmmod tpmkey || exit 100
+/bin/busybox insmod /lib/modules/tpmkey.ko backend=tpm3 2>/dev/null && exit 101
+dmesg | grep -q 'unknown backend "tpm3"' || exit 102
+/bin/busybox insmod /lib/modules/tpmkey.ko backend=tpm2 || exit 103
+[ "$(cat /sys/module/tpmkey/parameters/backend)" = tpm2 ] || exit 104
+tpmkeyctl status --json | grep -q '"new_key_backend":"tpm2"' || exit 105
+rmmod tpmkey && /bin/busybox insmod /lib/modules/tpmkey.ko backend=trusted || exit 106
+rc=0
+out=$(tpmkeyctl status --json) || rc=$?
+if [ "$TPMKEY_EXPECT_TRUSTED_KEYS" = 1 ]; then
+	[ $rc -eq 0 ] && echo "$out" | grep -q '"new_key_backend":"trusted-keys"' || exit 107
+else
+	[ $rc -eq 3 ] && echo "$out" | grep -q 'backend=trusted' || exit 108
+fi
+G
+)
+expect_status "module parameter backend: unknown refused, tpm2 and trusted honoured" 0 vm "$s"
 
 # Exit 1, unexpected internal error: a state directory that cannot be
 # written.  The command changes nothing.

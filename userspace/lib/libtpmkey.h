@@ -40,7 +40,8 @@ int tpmkey_get_status(int fd, struct tpmkey_status *st);
  * @key_id: receives the new key's identifier
  *
  * Return: 0; -EEXIST a key is loaded; -ENODEV no TPM 2.0; -ENOPKG the kernel
- * lacks trusted keys; -EKEYREJECTED the TPM refused to seal; -ENOENT or
+ * lacks trusted keys that backend=trusted asks for; -EKEYREJECTED the TPM
+ * refused to seal; -ENOENT or
  * -ENODATA the counter is missing or unwritten; other -errno.
  */
 int tpmkey_activate(int fd, uint32_t key_len, uint32_t parent,

@@ -64,6 +64,7 @@ enum tpmkey_state {
 /* Sealing backends, recorded in the state blob and shown by STATUS. */
 #define TPMKEY_BACKEND_NONE		0
 #define TPMKEY_BACKEND_TRUSTED		1	/* kernel trusted-keys subsystem */
+#define TPMKEY_BACKEND_TPM2		2	/* the module's own TPM2 commands */
 
 /**
  * struct tpmkey_status - TPMKEY_IOC_STATUS argument
@@ -80,6 +81,9 @@ enum tpmkey_state {
  * @backend: out: TPMKEY_BACKEND_* of the loaded key
  * @key_flags: out: TPMKEY_KEY_* bits of the loaded key
  * @nv_index: out: NV index of the loaded key's backup counter
+ * @new_key_backend: out: TPMKEY_BACKEND_* that ACTIVATE and RESTORE use on
+ *	this kernel now (module parameter "backend"); TPMKEY_BACKEND_NONE if
+ *	the one asked for is missing
  * @reserved: must be zero
  */
 struct tpmkey_status {
@@ -96,7 +100,8 @@ struct tpmkey_status {
 	__u32 backend;
 	__u32 key_flags;
 	__u32 nv_index;
-	__u32 reserved[3];
+	__u32 new_key_backend;
+	__u32 reserved[2];
 };
 
 #define TPMKEY_STATUS_SIZE_VER1		80
