@@ -76,6 +76,7 @@ clean:
 # generator from also running the init script under that name.
 PREFIX ?= /usr
 SBINDIR ?= $(PREFIX)/sbin
+LIBEXECDIR ?= $(PREFIX)/libexec/tpmkey
 MANDIR ?= $(PREFIX)/share/man
 INCLUDEDIR ?= $(PREFIX)/include
 LIBDIR ?= $(PREFIX)/lib
@@ -86,6 +87,7 @@ INITRAMFSDIR ?= /usr/share/initramfs-tools
 
 INSTALL_FILES := \
 	$(SBINDIR)/tpmkeyctl \
+	$(LIBEXECDIR)/tpmkeyctl-full \
 	$(MANDIR)/man8/tpmkeyctl.8 \
 	$(INITDIR)/tpmkey \
 	$(SYSTEMDUNITDIR)/tpmkey-load.service \
@@ -99,7 +101,8 @@ INSTALL_FILES := \
 
 install:
 	$(MAKE) -C userspace install DESTDIR="$(DESTDIR)" SBINDIR="$(SBINDIR)" \
-		LIBDIR="$(LIBDIR)" INCLUDEDIR="$(INCLUDEDIR)"
+		LIBEXECDIR="$(LIBEXECDIR)" LIBDIR="$(LIBDIR)" \
+		INCLUDEDIR="$(INCLUDEDIR)"
 	install -D -m 0644 man/tpmkeyctl.8 "$(DESTDIR)$(MANDIR)/man8/tpmkeyctl.8"
 	install -D -m 0755 init/tpmkey "$(DESTDIR)$(INITDIR)/tpmkey"
 	install -d -m 0755 "$(DESTDIR)$(SYSTEMDUNITDIR)"
@@ -108,7 +111,8 @@ install:
 	chmod 0644 "$(DESTDIR)$(SYSTEMDUNITDIR)/tpmkey-load.service"
 	ln -sfn tpmkey-load.service "$(DESTDIR)$(SYSTEMDUNITDIR)/tpmkey.service"
 	install -d -m 0755 "$(DESTDIR)$(INITRAMFSDIR)/hooks"
-	sed 's|^TPMKEYCTL=/usr/sbin/tpmkeyctl$$|TPMKEYCTL=$(SBINDIR)/tpmkeyctl|' \
+	sed -e 's|^TPMKEYCTL=/usr/sbin/tpmkeyctl$$|TPMKEYCTL=$(SBINDIR)/tpmkeyctl|' \
+	    -e 's|^TPMKEYCTL_FULL=/usr/libexec/tpmkey/tpmkeyctl-full$$|TPMKEYCTL_FULL=$(LIBEXECDIR)/tpmkeyctl-full|' \
 		init/initramfs-tools/hooks/tpmkey >"$(DESTDIR)$(INITRAMFSDIR)/hooks/tpmkey"
 	chmod 0755 "$(DESTDIR)$(INITRAMFSDIR)/hooks/tpmkey"
 	install -D -m 0755 init/initramfs-tools/scripts/local-top/tpmkey \
@@ -124,6 +128,7 @@ endif
 
 uninstall:
 	rm -f $(addprefix "$(DESTDIR),$(addsuffix ",$(INSTALL_FILES)))
+	-rmdir "$(DESTDIR)$(LIBEXECDIR)" 2>/dev/null
 
 # The module into /lib/modules/$(KERNELRELEASE)/updates, built against KDIR.
 modules_install: module

@@ -24,6 +24,7 @@
 struct ctl {
 	struct output out;
 	const char *state_dir;
+	char **argv;		/* the whole command line, for tpmkeyctl-full */
 };
 
 /* Where the TPM objects are, for the commands that create or use them. */

@@ -1,12 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * tpmkeyctl: the userspace helper of the tpmkey kernel module.
+ *
+ * Built twice.  tpmkeyctl-full has every command and links tpm2-tss,
+ * OpenSSL, libargon2, libdevmapper, libblkid and libkeyutils.  tpmkeyctl,
+ * the command people and init scripts run, is built with
+ * TPMKEY_BOOT_PATH: a static executable with only the commands of the boot
+ * path (load, status), which need nothing but the kernel, so that loading
+ * the key at boot maps, relocates and initialises no library; every other
+ * command it hands to tpmkeyctl-full with the same command line.
  */
+#include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
+#include <unistd.h>
 
 #include <linux/tpmkey.h>
 
@@ -16,24 +27,61 @@
 #define TPMKEY_VERSION "unknown"
 #endif
 
+#ifndef TPMKEY_LIBEXECDIR
+#define TPMKEY_LIBEXECDIR "/usr/libexec/tpmkey"
+#endif
+
+#ifdef TPMKEY_BOOT_PATH
+/*
+ * Runs the command line in tpmkeyctl-full: the one next to this program
+ * (a build tree), else the installed one.  /proc/self/exe, not $PATH or
+ * the environment, says where "next to" is.
+ */
+static int cmd_full(struct ctl *ctl, int argc, char *argv[])
+{
+	char path[PATH_MAX];
+	ssize_t n;
+	char *slash;
+
+	(void)argc;
+	(void)argv;
+	n = readlink("/proc/self/exe", path, sizeof(path) - 1);
+	if (n > 0) {
+		path[n] = '\0';
+		slash = strrchr(path, '/');
+		if (slash && (size_t)(slash - path) + sizeof("/tpmkeyctl-full") <=
+			     sizeof(path)) {
+			strcpy(slash, "/tpmkeyctl-full");
+			execv(path, ctl->argv);
+		}
+	}
+	execv(TPMKEY_LIBEXECDIR "/tpmkeyctl-full", ctl->argv);
+	return out_finish(&ctl->out, TK_EINTERNAL, "cannot run %s: %s",
+			  TPMKEY_LIBEXECDIR "/tpmkeyctl-full", strerror(errno));
+}
+#define FULL(cmd) cmd_full
+#else
+#define FULL(cmd) cmd
+#endif
+
 static const struct subcommand subcommands[] = {
 	{ "status", cmd_status, false, "[--json]",
 	  "show the TPM, the module and the key" },
-	{ "activate", cmd_activate, true, "[--key-size 32|64]",
+	{ "activate", FULL(cmd_activate), true, "[--key-size 32|64]",
 	  "create a new TPM-sealed key" },
 	{ "load", cmd_load, true, "",
 	  "load the key into the keyring (at boot)" },
-	{ "erase", cmd_erase, true, "[--yes] [--wipe DEV...]",
+	{ "erase", FULL(cmd_erase), true, "[--yes] [--wipe DEV...]",
 	  "destroy the key (initialize all data)" },
-	{ "backup", cmd_backup, true, "[--password-fd N]",
+	{ "backup", FULL(cmd_backup), true, "[--password-fd N]",
 	  "the one-time backup to a USB stick" },
-	{ "verify-backup", cmd_verify_backup, true, "[--password-fd N]",
+	{ "verify-backup", FULL(cmd_verify_backup), true, "[--password-fd N]",
 	  "check the backup on the stick" },
-	{ "restore", cmd_restore, true, "[--password-fd N]",
+	{ "restore", FULL(cmd_restore), true, "[--password-fd N]",
 	  "bring the key back on a new TPM" },
-	{ "open", cmd_open, true, "DEVICE NAME",
+	{ "open", FULL(cmd_open), true, "DEVICE NAME",
 	  "map DEVICE with dm-crypt and the key" },
-	{ "close", cmd_close, true, "NAME",
+	{ "close", FULL(cmd_close), true, "NAME",
 	  "remove the dm-crypt mapping NAME" },
 };
 
@@ -62,6 +110,7 @@ int main(int argc, char *argv[])
 	struct ctl ctl = {
 		.out = { .out = stdout },
 		.state_dir = TPMKEY_DEFAULT_STATE_DIR,
+		.argv = argv,
 	};
 	size_t i;
 	int c;

@@ -19,6 +19,7 @@ man=$top/man/tpmkeyctl.8
 expected_files() {	# expected_files PREFIX
 	cat <<EOF
 $1/sbin/tpmkeyctl 755
+$1/libexec/tpmkey/tpmkeyctl-full 755
 $1/share/man/man8/tpmkeyctl.8 644
 /etc/init.d/tpmkey 755
 /lib/systemd/system/tpmkey-load.service 644
@@ -124,6 +125,11 @@ check "PREFIX=/usr/local: the unit runs /usr/local/sbin/tpmkeyctl" \
 	"$root/lib/systemd/system/tpmkey-load.service"
 check "PREFIX=/usr/local: the initramfs hook copies /usr/local/sbin/tpmkeyctl" \
 	grep -qx 'TPMKEYCTL=/usr/local/sbin/tpmkeyctl' \
+	"$root/usr/share/initramfs-tools/hooks/tpmkey"
+check "PREFIX=/usr/local: tpmkeyctl hands its other commands to /usr/local/libexec/tpmkey/tpmkeyctl-full" \
+	grep -qF /usr/local/libexec/tpmkey/tpmkeyctl-full "$root/usr/local/sbin/tpmkeyctl"
+check "PREFIX=/usr/local: the initramfs hook copies that tpmkeyctl-full" \
+	grep -qx 'TPMKEYCTL_FULL=/usr/local/libexec/tpmkey/tpmkeyctl-full' \
 	"$root/usr/share/initramfs-tools/hooks/tpmkey"
 mk uninstall DESTDIR="$root" PREFIX=/usr/local
 check "PREFIX=/usr/local: make uninstall leaves nothing" only_dirs_left "$root"
@@ -422,6 +428,7 @@ d=/tmp/initramfs
 expect "the hook exits 0" 0 env DESTDIR=$d version=$(uname -r) \
 	sh init/initramfs-tools/hooks/tpmkey
 check "the hook copied tpmkeyctl" test -x $d/usr/sbin/tpmkeyctl
+check "the hook copied tpmkeyctl-full" test -x $d/usr/libexec/tpmkey/tpmkeyctl-full
 check "the hook added the tpmkey module" grep -qw tpmkey /tmp/modules
 check "the hook added dm_crypt" grep -qw dm_crypt /tmp/modules
 check "the hook copied the state file" cmp -s $d/etc/tpmkey-initramfs/key.state /var/lib/tpmkey/key.state
