@@ -485,7 +485,7 @@ static int find_once(const char *sysfs_root, const char *dev_root,
 		     size_t errlen)
 {
 	char root_real[PATH_MAX], names[128], val[32];
-	unsigned int count;
+	unsigned int count, pending;
 	struct stat sb;
 	int ret;
 
@@ -493,6 +493,11 @@ static int find_once(const char *sysfs_root, const char *dev_root,
 	if (!realpath(sysfs_root, root_real))
 		return fail(err, errlen, USB_IO, "cannot resolve %s: %s",
 			    sysfs_root, strerror(errno));
+	/*
+	 * Hosts before disks: a disk that arrives between the two looks
+	 * would otherwise be missed by the count and no longer pending.
+	 */
+	pending = pending_hosts(root_real);
 	ret = scan_disks(sysfs_root, root_real, st, &count, names,
 			 sizeof(names), err, errlen);
 	if (ret)
@@ -507,7 +512,7 @@ static int find_once(const char *sysfs_root, const char *dev_root,
 			    "more than one USB storage device connected (%s): keep only the backup stick",
 			    names);
 	/* Until the wait is over, a stick still being scanned counts. */
-	if (pending_hosts(root_real))
+	if (pending)
 		*again = true;
 
 	ret = read_attr(st->sysdir, "ro", val, sizeof(val));
