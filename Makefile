@@ -170,5 +170,15 @@ dkms-uninstall:
 		$(DKMS_RUN) remove $(DKMS_MV) --all; fi
 	rm -rf "$(DKMS_SRCDIR)"
 
-.PHONY: all module helper deps demo check check-debug lint bench clean install uninstall \
+.PHONY: all module helper deps demo check check-debug check-soak lint bench clean install uninstall \
 	modules_install dkms-source dkms-install dkms-uninstall
+
+# libFuzzer targets of every parser, the module's built as userspace code
+# (userspace/fuzz/README.rst): FUZZ_SECONDS each, one after the other,
+# TAP; crashes under build/fuzz/artifacts.  Needs clang-14 and
+# libclang-rt-14-dev.  The CI suite runs them for 10 s each.
+FUZZ_SECONDS ?= 300
+fuzz:
+	FUZZ_SECONDS=$(FUZZ_SECONDS) userspace/fuzz/run
+
+.PHONY: fuzz

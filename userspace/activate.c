@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
@@ -21,6 +22,7 @@ int cmd_activate(struct ctl *ctl, int argc, char *argv[])
 	struct output *o = &ctl->out;
 	uint8_t state[TPMKEY_STATE_SIZE_MAX], key_id[TPMKEY_KEY_ID_SIZE];
 	char id[TPMKEY_ID_HEX_SIZE], *end;
+	unsigned long v;
 	int fd = -1, lock_fd = -1, ret, c;
 	size_t state_len;
 
@@ -32,8 +34,11 @@ int cmd_activate(struct ctl *ctl, int argc, char *argv[])
 		}
 		switch (c) {
 		case 's':
-			key_len = strtoul(optarg, &end, 0);
-			if (*end || (key_len != 32 && key_len != 64))
+			/* Not narrowed before the check: 4294967328 is not 32. */
+			v = strtoul(optarg, &end, 0);
+			key_len = v;
+			if (*end || !isdigit((unsigned char)*optarg) ||
+			    (v != 32 && v != 64))
 				return out_finish(o, TK_EUSAGE,
 						  "--key-size is 32 or 64 (bytes)");
 			break;

@@ -5,6 +5,7 @@
  * asked for the key, because the module allows one export per key: the
  * key, the stick, its file system, space, a probe write, the password.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -114,6 +115,7 @@ int cmd_backup(struct ctl *ctl, int argc, char *argv[])
 	struct tpm_options tpm = TPM_OPTIONS_DEFAULT;
 	struct kdf_params kdf = kdf_default;
 	unsigned int wait_ms = 5000, *param;
+	unsigned long v;
 	struct output *o = &ctl->out;
 	struct tpmkey_backup_header *hdr;
 	uint8_t salt[KDF_SALT_SIZE], tpm_id[TPMKEY_TPM_ID_SIZE];
@@ -137,8 +139,12 @@ int cmd_backup(struct ctl *ctl, int argc, char *argv[])
 		case 'l':
 			param = c == 't' ? &kdf.time :
 				c == 'm' ? &kdf.memory_kib : &kdf.lanes;
-			*param = strtoul(optarg, &end, 10);
-			if (*end)
+			/* Not narrowed before the check (4294967297 is not 1). */
+			errno = 0;
+			v = strtoul(optarg, &end, 10);
+			*param = v;
+			if (*end || errno || !isdigit((unsigned char)*optarg) ||
+			    v > UINT32_MAX)
 				return out_finish(o, TK_EUSAGE,
 						  "--kdf-time, --kdf-memory (KiB) and --kdf-lanes take numbers");
 			break;

@@ -24,9 +24,12 @@ bool backup_option(struct ctl *ctl, struct password_options *pw,
 	switch (c) {
 	case OPT_PASSWORD_FD:
 		v = strtol(arg, &end, 10);
-		if (*end || v < 0 || v > 1024 * 1024)
+		/* end == arg: "" is no number, not descriptor 0 (stdin). */
+		if (end == arg || *end || v < 0 || v > 1024 * 1024) {
 			*ret = out_finish(&ctl->out, TK_EUSAGE,
 					  "--password-fd takes a file descriptor number");
+			return true;
+		}
 		pw->source = PASSWORD_FD;
 		pw->fd = v;
 		return true;
@@ -36,9 +39,12 @@ bool backup_option(struct ctl *ctl, struct password_options *pw,
 		return true;
 	case OPT_WAIT:
 		v = strtol(arg, &end, 10);
-		if (*end || v < 0 || v > 3600)
+		/* Out of range, v * 1000 would overflow: no assignment. */
+		if (end == arg || *end || v < 0 || v > 3600) {
 			*ret = out_finish(&ctl->out, TK_EUSAGE,
 					  "--wait takes seconds, 0-3600");
+			return true;
+		}
 		*wait_ms = v * 1000;
 		return true;
 	default:

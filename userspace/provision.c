@@ -3,6 +3,7 @@
  * What the TPM must hold before the module can seal a key to it: the
  * storage key and the backup counter.  tpm2-tss does the TPM work.
  */
+#include <ctype.h>
 #include <errno.h>
 
 #include "ctl.h"
@@ -63,21 +64,31 @@ int ctl_tpm_id(struct ctl *ctl, const struct tpm_options *opt,
 bool ctl_tpm_option(struct ctl *ctl, struct tpm_options *opt, int c,
 		    const char *arg, int *ret)
 {
+	unsigned long v;
 	char *end;
 
+	/*
+	 * Parsed as unsigned long and checked before it is narrowed:
+	 * "0xa81000002" must not become 0x81000002.  Digits only: strtoul()
+	 * would take "-2130706431" for 0x81000001.
+	 */
 	*ret = TK_OK;
 	switch (c) {
 	case OPT_PARENT:
 		errno = 0;
-		opt->parent = strtoul(arg, &end, 0);
-		if (errno || *end || (opt->parent >> 24) != 0x81)
+		v = strtoul(arg, &end, 0);
+		opt->parent = v;
+		if (errno || *end || !isdigit((unsigned char)*arg) ||
+		    (v >> 24) != 0x81)
 			*ret = out_finish(&ctl->out, TK_EUSAGE,
 					  "--parent is a persistent handle 0x81000000-0x81ffffff");
 		return true;
 	case OPT_NV_INDEX:
 		errno = 0;
-		opt->nv_index = strtoul(arg, &end, 0);
-		if (errno || *end || (opt->nv_index >> 24) != 0x01)
+		v = strtoul(arg, &end, 0);
+		opt->nv_index = v;
+		if (errno || *end || !isdigit((unsigned char)*arg) ||
+		    (v >> 24) != 0x01)
 			*ret = out_finish(&ctl->out, TK_EUSAGE,
 					  "--nv-index is an NV index 0x01000000-0x01ffffff");
 		return true;
