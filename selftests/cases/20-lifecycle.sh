@@ -12,7 +12,19 @@ s=$(guest_script kselftest.sh <<'G'
 # The backup counter tpmkeyctl would provision (see userspace/tpm.c).
 tpm2 nvdefine 0x01746b01 -C o -s 8 -a "nt=counter|ownerread|ownerwrite|no_da" >/dev/null &&
 	tpm2 nvincrement 0x01746b01 -C o || exit 1
-/selftests/tpmkey_lifecycle_test
+rc=0
+/selftests/tpmkey_lifecycle_test || rc=1
+/selftests/tpmkey_abi_test || rc=1
+# The same table from a 32-bit caller, through compat_ioctl, where the
+# kernel runs 32-bit programs (IA32 emulation: Debian's kernels).
+if [ ! -x /selftests/tpmkey_abi_test32 ]; then
+	echo "ok - tpmkey_abi_test32 # SKIP not built (no gcc-multilib)"
+elif /selftests/tpmkey_abi_test32 -l >/dev/null 2>&1; then
+	/selftests/tpmkey_abi_test32 || rc=1
+else
+	echo "ok - tpmkey_abi_test32 # SKIP this kernel runs no 32-bit programs"
+fi
+exit $rc
 G
 )
 vm --timeout 900 "$s" || case_failed=1
