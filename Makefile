@@ -22,14 +22,15 @@
 #                          --kernelsourcedir DIR" for another one)
 #   make uninstall, make dkms-uninstall
 #
-# The module refuses to build against a kernel without CONFIG_TRUSTED_KEYS
-# and the rest of what it needs (kernel/Kbuild), e.g. Debian's stock
-# headers; TPMKEY_SKIP_CONFIG_CHECK=1 compiles it anyway, for tests only.
+# The module refuses to build against a kernel without what it needs
+# (kernel/Kbuild: the TPM driver, keys, GCM, SHA-256); trusted keys are
+# optional.  TPMKEY_SKIP_CONFIG_CHECK=1 compiles it anyway, for tests only.
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
 ifeq ($(wildcard $(KDIR)/Makefile),)
 # No headers for the running kernel (e.g. a container): use Debian's.
-KDIR_FALLBACK := $(lastword $(sort $(wildcard /usr/src/linux-headers-*-amd64)))
+# The newest by version (make's sort is textual: 6.12 < 6.1.0-56).
+KDIR_FALLBACK := $(shell ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V | tail -n 1)
 ifneq ($(KDIR_FALLBACK),)
 $(info KDIR $(KDIR) missing, using $(KDIR_FALLBACK))
 KDIR := $(KDIR_FALLBACK)

@@ -2,13 +2,13 @@
 # SPDX-License-Identifier: GPL-2.0
 # tpmkey as an installed product: make install/uninstall, the man page and
 # the bash completion against the code, the shell scripts' syntax, DKMS
-# against the test kernel's build tree, the refusal of a kernel without
-# trusted keys, and boots in which the init script, the initramfs hook and
+# against the test kernel's build tree and Debian's linux-headers, the
+# refusal of a kernel without TPM support, and boots in which the init script, the initramfs hook and
 # the local-top script bring the key and the encrypted disk up unattended.
 . "$(dirname "$0")/../lib.sh"
 
 build=${TPMKEY_BUILD:-$top/build}
-kdir=$build/vm/$KERNEL
+kdir=$build/vm/${KERNEL%%+*}
 krel=$(cat "$kdir/kernelrelease")
 ctl=$top/userspace/tpmkeyctl
 man=$top/man/tpmkeyctl.8
@@ -302,8 +302,14 @@ version=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' "$top/dkms.conf")
 mkdir -p "$dk/modules/$krel"
 check "make dkms-install: dkms add, build and install for $krel" \
 	dkms_make dkms-install
-ko=$dk/modules/$krel/updates/dkms/tpmkey.ko
-check "DKMS installed tpmkey.ko in updates/dkms" test -f "$ko"
+# installed_ko: the module DKMS installed, compressed (.ko.xz, .ko.zst) if
+# the kernel's modules are.
+installed_ko() {
+	ls "$dk/modules/$krel/updates/dkms/"tpmkey.ko* 2>/dev/null | head -n 1
+}
+ko=$(installed_ko)
+check "DKMS installed tpmkey.ko in updates/dkms${ko:+ ($(basename "$ko"))}" \
+	test -n "$ko"
 check "... built for $krel" \
 	sh -c "modinfo -F vermagic '$ko' | grep -q '^$krel '"
 check "dkms status says installed" \
@@ -312,33 +318,85 @@ check "dkms status says installed" \
 check "the DKMS source holds no build products" \
 	sh -c "! find '$dk/src/tpmkey-$version' -name '*.o' -o -name '*.ko' \
 	       -o -name '*.cmd' -o -name '*.mod*' | grep -q ."
-# Debian's headers lack CONFIG_TRUSTED_KEYS: DKMS must fail, and say why.
-debian_kdir=$(ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V | tail -n 1)
+# ok_or_log STATUS LOG...: STATUS is 0, else show the logs.
+ok_or_log() {
+	local st=$1 f
+	shift
+	[ "$st" -eq 0 ] && return 0
+	for f in "$@"; do
+		[ -f "$f" ] && tail -n 30 "$f" | sed 's/^/# /'
+	done
+	return 1
+}
+# Debian's own headers, of the kernel linux-headers-amd64 stands for (else
+# the newest installed): DKMS builds the module there as on a user's
+# machine.  Debian's kernels lack CONFIG_TRUSTED_KEYS, which the module no
+# longer needs (it seals with its own TPM2 commands).
+debian_kdir=
+dhdr=$(dpkg-query -W -f='${Depends}' linux-headers-amd64 2>/dev/null |
+	grep -oE 'linux-headers-[^ ,]+-amd64' | head -n 1 || true)
+[ -n "$dhdr" ] && [ -d "/usr/src/$dhdr" ] && debian_kdir=/usr/src/$dhdr
+[ -n "$debian_kdir" ] ||
+	debian_kdir=$(ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V | tail -n 1)
 if [ -n "$debian_kdir" ]; then
 	drel=$(basename "$debian_kdir" | sed 's/^linux-headers-//')
+	dkms_debian() {	# dkms_debian ACTION [ARGS]: for tpmkey on $drel
+		dkms --sourcetree "$dk/src" --dkmstree "$dk/tree" "$1" -m tpmkey \
+			-v "$version" -k "$drel" "${@:2}"
+	}
 	st=0
-	dkms --sourcetree "$dk/src" --dkmstree "$dk/tree" build -m tpmkey \
-		-v "$version" -k "$drel" --kernelsourcedir "$debian_kdir" \
+	dkms_debian build --kernelsourcedir "$debian_kdir" \
 		>"$CASE_TMP/dkms-debian.log" 2>&1 || st=$?
-	check "dkms build against $(basename "$debian_kdir") fails" test $st -ne 0
-	check "... and its make.log names CONFIG_TRUSTED_KEYS" \
-		grep -q 'tpmkey needs CONFIG_TRUSTED_KEYS' \
+	check "dkms build against $(basename "$debian_kdir") succeeds" \
+		ok_or_log $st "$CASE_TMP/dkms-debian.log" \
 		"$dk/tree/tpmkey/$version/build/make.log"
+	# DKMS compresses the module like the kernel's own (.ko.xz, .ko.zst).
+	dko=$(ls "$dk/tree/tpmkey/$version/$drel/"*/module/tpmkey.ko* 2>/dev/null |
+	      head -n 1)
+	check "... and produces tpmkey.ko${dko:+ ($(basename "$dko"))}" test -n "$dko"
+	check "... built for $drel" \
+		sh -c "modinfo -F vermagic '$dko' | grep -q '^$drel '"
 	copy=$CASE_TMP/module-copy
 	mkdir -p "$copy"
 	cp -a "$dk/src/tpmkey-$version/." "$copy/"
 	st=0
-	out=$(make -C "$debian_kdir" M="$copy" modules 2>&1) || st=$?
-	check "make -C $(basename "$debian_kdir") M=... fails" test $st -ne 0
-	check "... with a message naming CONFIG_TRUSTED_KEYS" \
-		grep -q 'tpmkey needs CONFIG_TRUSTED_KEYS' <<<"$out"
+	make -C "$debian_kdir" M="$copy" modules >"$CASE_TMP/make-debian.log" 2>&1 || st=$?
+	check "make -C $(basename "$debian_kdir") M=... builds tpmkey.ko" \
+		ok_or_log $st "$CASE_TMP/make-debian.log"
+	check "make clean works against those headers" \
+		make -s -C "$debian_kdir" M="$copy" clean
+
+	# The configuration check: the same headers, but a kernel without
+	# CONFIG_TCG_TPM (its auto.conf, which Kbuild reads, lacks it).  The
+	# copy's scripts and tools links are relative: point them back.
+	notpm=$CASE_TMP/headers-no-tpm
+	cp -a "$debian_kdir" "$notpm"
+	for l in scripts tools; do
+		[ -L "$debian_kdir/$l" ] &&
+			ln -sfn "$(readlink -f "$debian_kdir/$l")" "$notpm/$l"
+	done
+	sed -i '/^CONFIG_TCG_TPM=/d' "$notpm/include/config/auto.conf"
+	st=0
+	out=$(make -C "$notpm" M="$copy" modules 2>&1) || st=$?
+	check "make against a kernel without CONFIG_TCG_TPM fails" test $st -ne 0
+	check "... with a message naming CONFIG_TCG_TPM" \
+		grep -q 'tpmkey needs CONFIG_TCG_TPM' <<<"$out"
 	names_present() {
 		grep 'tpmkey needs' <<<"$out" |
-			grep -qE 'CONFIG_(TCG_TPM|KEYS|CRYPTO_GCM|CRYPTO_LIB_SHA256)\b'
+			grep -qE 'CONFIG_(TRUSTED_KEYS|KEYS|CRYPTO_GCM|CRYPTO_LIB_SHA256)\b'
 	}
-	check "... and names no option the kernel has" eval '! names_present'
-	check "make clean works against those headers all the same" \
-		make -s -C "$debian_kdir" M="$copy" clean
+	check "... and names no option the kernel has, nor CONFIG_TRUSTED_KEYS" \
+		eval '! names_present'
+	check "make clean works against that kernel all the same" \
+		make -s -C "$notpm" M="$copy" clean
+	dkms_debian unbuild >/dev/null 2>&1
+	st=0
+	dkms_debian build --kernelsourcedir "$notpm" \
+		>"$CASE_TMP/dkms-notpm.log" 2>&1 || st=$?
+	check "dkms build against it fails" test $st -ne 0
+	check "... and its make.log names CONFIG_TCG_TPM" \
+		grep -q 'tpmkey needs CONFIG_TCG_TPM' \
+		"$dk/tree/tpmkey/$version/build/make.log"
 else
 	fail "no linux-headers-*-amd64 installed"
 fi
@@ -347,7 +405,7 @@ check "... and leaves neither the module in DKMS nor its source" \
 	test ! -e "$dk/tree/tpmkey/$version" -a ! -e "$dk/src/tpmkey-$version"
 # Repeated runs must not trip over an earlier one.
 dkms_make dkms-install && dkms_make dkms-install
-check "make dkms-install can be repeated" test -f "$ko"
+check "make dkms-install can be repeated" test -n "$(installed_ko)"
 dkms_make dkms-uninstall
 
 # --- boots: the init script, the initramfs hook and local-top ----------
