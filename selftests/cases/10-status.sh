@@ -50,6 +50,58 @@ G
 )
 expect_status "module parameter backend: unknown refused, tpm2 and trusted honoured" 0 vm "$s"
 
+# A stored key is unsealed by the backend recorded in its state, whatever
+# the parameter says; a state naming trusted keys on a kernel without
+# them exits 3 and is left alone.
+s=$(guest_script recorded.sh <<'G'
+. /selftests/lib.sh
+st=/var/lib/tpmkey/key.state
+reload() { rmmod tpmkey && /bin/busybox insmod /lib/modules/tpmkey.ko "$@"; }
+backend_is() { tpmkeyctl --json status | grep -q "\"backend\":\"$1\""; }
+# set_backend FILE N: the state's backend field (offset 16) set to N and
+# its SHA-256 (the last 32 bytes, over everything before) made right
+# again, so that the module gets as far as choosing the backend.
+set_backend() {
+	local len hex i
+	len=$(stat -c %s "$1")
+	printf "\\$(printf %o "$2")" | dd of="$1" bs=1 seek=16 conv=notrunc 2>/dev/null
+	hex=$(head -c $((len - 32)) "$1" | sha256sum | cut -c1-64)
+	for i in $(seq 0 31); do
+		printf "\\$(printf %o "0x$(echo "$hex" | cut -c$((2 * i + 1))-$((2 * i + 2)))")"
+	done | dd of="$1" bs=1 seek=$((len - 32)) conv=notrunc 2>/dev/null
+}
+if [ "$TPMKEY_EXPECT_TRUSTED_KEYS" = 1 ]; then
+	reload backend=tpm2 && tpmkeyctl activate >/dev/null
+	check "sealed with backend=tpm2" backend_is tpm2
+	reload backend=trusted
+	expect "... loads with backend=trusted" 0 tpmkeyctl load
+	check "... by the backend it was sealed with" backend_is tpm2
+	tpmkeyctl erase --yes >/dev/null
+	tpmkeyctl activate >/dev/null
+	check "sealed with backend=trusted" backend_is trusted-keys
+	reload backend=tpm2
+	expect "... loads with backend=tpm2" 0 tpmkeyctl load
+	check "... by trusted keys" backend_is trusted-keys
+else
+	tpmkeyctl activate >/dev/null
+	check "sealed with the native backend" backend_is tpm2
+	reload
+	set_backend $st 1
+	cp $st /tmp/before
+	rc=0
+	tpmkeyctl load >/tmp/out 2>&1 || rc=$?
+	check "a state sealed with trusted keys: load exits 3 (status $rc)" test $rc -eq 3
+	check "... naming trusted keys" grep -q 'trusted keys' /tmp/out
+	check "... the state file untouched" cmp -s $st /tmp/before
+	check "... and no key loaded" eval '! dek_in_keyring'
+	set_backend $st 2
+	expect "the same state with its own backend loads again" 0 tpmkeyctl load
+fi
+guest_finish
+G
+)
+vm "$s" || case_failed=1
+
 # Exit 1, unexpected internal error: a state directory that cannot be
 # written.  The command changes nothing.
 s=$(guest_script internal.sh <<'G'
