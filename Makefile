@@ -4,9 +4,19 @@
 #
 #   make              build tpmkey.ko against KDIR and tpmkeyctl
 #   make demo         the product's lifecycle on the simulated device
-#   make check        every test, in VMs with the project's test kernels
+#   make check        every test, in VMs with the project's and Debian's kernels
 #   make check-debug  every test on the debug kernel (KASAN, kmemleak,
 #                     lockdep, fault injection); not part of make check
+#   make check-all    make check, plus the project's kernels with the
+#                     native backend forced (backend=tpm2)
+#   make check-soak   1000 lifecycle cycles and 8 concurrent processes on
+#                     the debug kernel
+#   make check-faults    allocation failures at every fault point of every
+#                        ioctl, on the debug kernel (about 2 minutes)
+#   make check-powercut  power cuts at POWERCUT_N (100) points during backup,
+#                        activate, restore and erase, the TPM killed at
+#                        TPMKILL_N (10) points during backup, activate,
+#                        restore and load (about 1.5 hours)
 #   make lint         W=1, sparse and checkpatch on the module
 #   make bench        TPM commands, times, dm-crypt and KDF figures against
 #                     the trusted-key floor: bench/results.md (a report,
@@ -62,6 +72,37 @@ bench: deps
 
 check-debug: deps
 	TPMKEY_KERNELS=6.1-debug selftests/run
+
+# make check's kernels and the project's kernels with the native backend
+# forced (module parameter backend=tpm2).
+check-all: deps
+	TPMKEY_KERNELS="6.1 6.12 6.1+tpm2 6.12+tpm2 debian-6.1 debian-6.12" \
+		selftests/run
+
+# 1000 lifecycle cycles, then 8 processes of random ioctls for 2 minutes,
+# on the debug kernel (KASAN, kmemleak, lockdep).
+check-soak: deps
+	TPMKEY_KERNELS=6.1-debug TPMKEY_SOAK="1000 8 120" \
+		TPMKEY_SOAK_TIMEOUT=7200 selftests/run 55-soak
+
+# The long failure runs (not part of make check; Documentation/testing.rst):
+# allocation failures at every fault point of every ioctl on the debug
+# kernel; power cuts at POWERCUT_N points during backup, activate, restore
+# and erase, and the TPM killed at TPMKILL_N points during backup,
+# activate, restore and load, on POWERCUT_KERNEL.
+POWERCUT_N ?= 100
+TPMKILL_N ?= 10
+POWERCUT_KERNEL ?= 6.1
+check-faults: deps
+	selftests/vm/prepare 6.1-debug
+	selftests/faults -k 6.1-debug
+
+check-powercut: deps
+	selftests/vm/prepare $(POWERCUT_KERNEL)
+	selftests/powercut -k $(POWERCUT_KERNEL) -n $(POWERCUT_N)
+	selftests/powercut -k $(POWERCUT_KERNEL) -n $(TPMKILL_N) -m tpm
+
+.PHONY: check-faults check-powercut
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean
@@ -171,7 +212,7 @@ dkms-uninstall:
 		$(DKMS_RUN) remove $(DKMS_MV) --all; fi
 	rm -rf "$(DKMS_SRCDIR)"
 
-.PHONY: all module helper deps demo check check-debug check-soak lint bench clean install uninstall \
+.PHONY: all module helper deps demo check check-all check-debug check-soak lint bench clean install uninstall \
 	modules_install dkms-source dkms-install dkms-uninstall
 
 # libFuzzer targets of every parser, the module's built as userspace code
