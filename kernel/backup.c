@@ -133,6 +133,16 @@ long tpmkey_ioctl_backup(void __user *uarg)
 			      tpmkey_dev.info.key_len);
 	if (ret)
 		goto out_unlock;
+	/*
+	 * Encrypt before the allowance is spent, so that nothing after the
+	 * increment can fail for want of memory; the file stays in the kernel
+	 * until the counter has moved.
+	 */
+	get_random_bytes(hdr->nonce, sizeof(hdr->nonce));
+	ret = tpmkey_seal_gcm(sec->kek, hdr->nonce, file, hdr_len, sec->dek,
+			      file + hdr_len, tpmkey_dev.info.key_len);
+	if (ret)
+		goto out_unlock;
 
 	ret = tpmkey_counter(tpmkey_dev.info.nv_index, TPMKEY_COUNTER_CONSUME,
 			     tpmkey_dev.info.nv_value, &value);
@@ -149,10 +159,7 @@ long tpmkey_ioctl_backup(void __user *uarg)
 	}
 	tpmkey_dev.backup = TPMKEY_ALLOWANCE_USED;
 
-	get_random_bytes(hdr->nonce, sizeof(hdr->nonce));
-	ret = tpmkey_seal_gcm(sec->kek, hdr->nonce, file, hdr_len, sec->dek,
-			      file + hdr_len, tpmkey_dev.info.key_len);
-	if (!ret && copy_to_user(ufile, file, len))
+	if (copy_to_user(ufile, file, len))
 		ret = -EFAULT;
 	if (ret) {
 		pr_info("backup of key %*phN failed after the counter moved (%d)\n",
@@ -311,7 +318,11 @@ long tpmkey_ioctl_restore(void __user *uarg)
 	ret = tpmkey_open_gcm(sec->kek, hdr->nonce, file, hdr_len,
 			      file + hdr_len, sec->dek, info.key_len);
 	if (ret) {
-		pr_info("restore refused: the backup does not authenticate\n");
+		if (ret == -EBADMSG)
+			pr_info("restore refused: the backup does not authenticate\n");
+		else
+			pr_info("restore failed: decrypting the backup (%d)\n",
+				ret);
 		goto out_unlock;
 	}
 	memcpy(info.key_id, hdr->key_id, sizeof(info.key_id));

@@ -222,8 +222,12 @@ long tpmkey_ioctl_load(void __user *uarg)
 	}
 	ret = tpmkey_state_unwrap(&view, sec->kmk, sec->dek);
 	if (ret) {
-		pr_info("load refused: key %*phN does not authenticate\n",
-			TPMKEY_KEY_ID_SIZE, view.info.key_id);
+		if (ret == -EBADMSG)
+			pr_info("load refused: key %*phN does not authenticate\n",
+				TPMKEY_KEY_ID_SIZE, view.info.key_id);
+		else
+			pr_info("load failed: unwrapping key %*phN (%d)\n",
+				TPMKEY_KEY_ID_SIZE, view.info.key_id, ret);
 		goto out_free;
 	}
 

@@ -159,7 +159,7 @@ int ctl_usb_error(struct ctl *ctl, int ret, const char *err)
 				  "the USB stick is write-protected: unlock it (write-protect switch) or use another one");
 	case USB_NOSPACE:
 		return out_finish(o, TK_ENOSPACE,
-				  "not enough free space on the USB stick: %s",
+				  "%s: delete files on it or use another stick",
 				  err);
 	case USB_NOFS:
 		return out_finish(o, TK_ENOFS,

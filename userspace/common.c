@@ -30,7 +30,7 @@ int ctl_kernel_error(struct ctl *ctl, int err, const char *what)
 				  ctl->state_dir, TPMKEY_STATE_FILE);
 	case EKEYREJECTED:
 		return out_finish(o, TK_EUNSEAL,
-				  "%s: the TPM cannot unseal the key: it was cleared or replaced. Restore the key from the backup stick with 'tpmkeyctl restore'",
+				  "%s: the TPM cannot unseal the key: it was cleared or replaced, or it is in dictionary-attack lockout or failing. If it was cleared or replaced, restore the key from the backup stick with 'tpmkeyctl restore'; a lockout ends after its recovery time or with 'tpm2_dictionarylockout --clear-lockout'",
 				  what);
 	case EALREADY:
 		return out_finish(o, TK_EBACKEDUP,

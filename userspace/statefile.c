@@ -78,6 +78,47 @@ int state_read(const char *dir, void *buf, size_t size, size_t *len)
 	return ret;
 }
 
+/* Overwrites a file with zeros, makes that durable, removes it. */
+static int wipe_and_unlink(const char *path)
+{
+	char zeros[4096] = { 0 };
+	struct stat st;
+	off_t left;
+	int fd, ret = 0;
+
+	fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st))
+		ret = -errno;
+	for (left = st.st_size; !ret && left > 0; left -= sizeof(zeros))
+		ret = write_all(fd, zeros, left < (off_t)sizeof(zeros) ?
+				(size_t)left : sizeof(zeros));
+	if (!ret && fsync(fd))
+		ret = -errno;
+	close(fd);
+	if (ret)
+		return ret;
+	return unlink(path) ? -errno : 0;
+}
+
+/* Where state_destroy() puts the state it is about to wipe. */
+static void doomed_path(char *buf, size_t size, const char *dir)
+{
+	snprintf(buf, size, "%s/.%s.erased", dir, TPMKEY_STATE_FILE);
+}
+
+/* A state a power cut left half-destroyed: wiped and removed now. */
+static int remove_doomed(const char *dir)
+{
+	char doomed[PATH_MAX];
+	int ret;
+
+	doomed_path(doomed, sizeof(doomed), dir);
+	ret = wipe_and_unlink(doomed);
+	return ret == -ENOENT ? 0 : ret;
+}
+
 int state_write(const char *dir, const void *buf, size_t len)
 {
 	char tmp[PATH_MAX], path[PATH_MAX];
@@ -85,6 +126,9 @@ int state_write(const char *dir, const void *buf, size_t len)
 
 	if (mkdir(dir, 0700) && errno != EEXIST)
 		return -errno;
+	ret = remove_doomed(dir);
+	if (ret)
+		return ret;
 	snprintf(path, sizeof(path), "%s/%s", dir, TPMKEY_STATE_FILE);
 	snprintf(tmp, sizeof(tmp), "%s/.%s.XXXXXX", dir, TPMKEY_STATE_FILE);
 	fd = mkostemp(tmp, O_CLOEXEC);	/* mode 0600 */
@@ -104,29 +148,31 @@ int state_write(const char *dir, const void *buf, size_t len)
 	return fsync_dir(dir);
 }
 
+/*
+ * The state goes in one step, a rename to a name no reader looks at, made
+ * durable before the copy is overwritten and removed: a power cut leaves
+ * either the old state or none, never a damaged key.state.  What a cut
+ * leaves under the doomed name, the next state_write() or state_destroy()
+ * wipes.
+ */
 int state_destroy(const char *dir)
 {
-	char path[PATH_MAX], zeros[4096] = { 0 };
-	struct stat st;
-	off_t left;
-	int fd, ret = 0;
+	char path[PATH_MAX], doomed[PATH_MAX];
+	int ret;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, TPMKEY_STATE_FILE);
-	fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st))
-		ret = -errno;
-	for (left = st.st_size; !ret && left > 0; left -= sizeof(zeros))
-		ret = write_all(fd, zeros, left < (off_t)sizeof(zeros) ?
-				(size_t)left : sizeof(zeros));
-	if (!ret && fsync(fd))
-		ret = -errno;
-	close(fd);
+	doomed_path(doomed, sizeof(doomed), dir);
+	ret = remove_doomed(dir);
 	if (ret)
 		return ret;
-	if (unlink(path))
+	if (rename(path, doomed))
 		return -errno;
+	ret = fsync_dir(dir);
+	if (ret)
+		return ret;
+	ret = wipe_and_unlink(doomed);
+	if (ret)
+		return ret;
 	return fsync_dir(dir);
 }
 

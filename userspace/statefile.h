@@ -15,7 +15,12 @@
 int state_read(const char *dir, void *buf, size_t size, size_t *len);
 /* Temporary file, fsync, rename over the old one, fsync of the directory. */
 int state_write(const char *dir, const void *buf, size_t len);
-/* Overwrite with zeros, fsync, unlink, fsync of the directory. */
+/*
+ * Rename to a hidden name and fsync the directory (the state is gone), then
+ * overwrite with zeros, fsync, unlink, fsync the directory.  A copy a power
+ * cut left under the hidden name goes at the next state_write() or
+ * state_destroy().
+ */
 int state_destroy(const char *dir);
 /* -EWOULDBLOCK: another tpmkeyctl holds the lock.  Returns the lock fd. */
 int state_lock(const char *dir);
