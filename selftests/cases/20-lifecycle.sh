@@ -208,7 +208,7 @@ tpmkeyctl activate >/dev/null
 check "a key is loaded" dek_in_keyring
 expect "rmmod with a key loaded succeeds" 0 rmmod tpmkey
 check "unloading took the key out of the keyring" sh -c '! keyctl search @u logon tpmkey:dek'
-insmod /lib/modules/tpmkey.ko
+tpmkey_insmod
 check "after reload the module is inactive" sh -c 'tpmkeyctl --json status | grep -q "\"state\":\"inactive\""'
 expect "load works again after reload" 0 tpmkeyctl load
 guest_finish

@@ -55,7 +55,7 @@ cp "$stick" "$CASE_TMP/backup-stick.img"
 s=$(guest life2.sh <<'G'
 tpmkeyctl load >/dev/null
 expect "after a reboot a second backup still exits 6" 6 tpmkeyctl backup --password-file /tmp/pw $KDF
-rmmod tpmkey && insmod /lib/modules/tpmkey.ko
+rmmod tpmkey && tpmkey_insmod
 cp /var/lib/tpmkey/before-backup.state /var/lib/tpmkey/key.state
 expect "the state from before the backup loads" 0 tpmkeyctl load
 expect "after a rollback of the state file, backup still exits 6" 6 \
@@ -63,7 +63,7 @@ expect "after a rollback of the state file, backup still exits 6" 6 \
 tpm2 nvundefine 0x01746b01 -C o >/dev/null 2>&1
 tpm2 nvdefine 0x01746b01 -C o -s 8 -a "nt=counter|ownerread|ownerwrite|no_da" >/dev/null 2>&1
 tpm2 nvincrement 0x01746b01 -C o >/dev/null 2>&1
-rmmod tpmkey && insmod /lib/modules/tpmkey.ko
+rmmod tpmkey && tpmkey_insmod
 tpmkeyctl load >/dev/null
 expect "after the NV counter was deleted and re-created, backup still exits 6" 6 \
 	tpmkeyctl backup --password-file /tmp/pw $KDF
@@ -96,7 +96,7 @@ tpmkeyctl open /dev/disk/tpmkey-data data
 check "and the pattern is there" sh -c "head -c 16777216 /dev/mapper/data | cmp -s - /tmp/pattern"
 tpmkeyctl close data
 expect "restore with the restored key's state present exits 5" 5 \
-	sh -c 'rmmod tpmkey && insmod /lib/modules/tpmkey.ko && tpmkeyctl restore --password-file /tmp/pw'
+	sh -c '. /selftests/lib.sh; rmmod tpmkey && tpmkey_insmod && tpmkeyctl restore --password-file /tmp/pw'
 G
 )
 vm --tpm "$CASE_TMP/tpm-new" "${disks[@]}" --stick "$stick" "$s" || case_failed=1

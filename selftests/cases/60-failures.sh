@@ -149,7 +149,7 @@ expect "stick pulled between backup's checks and the key: exit 7" 7 pw_finish
 check "... the backup is not spent" json_field backup_made false
 new_stick PLUG
 expect "with the stick back, backup works" 0 tpmkeyctl backup --password-file /tmp/pw $KDF
-rmmod tpmkey && insmod /lib/modules/tpmkey.ko
+rmmod tpmkey && tpmkey_insmod
 mv $st /tmp/old.state
 pw_start tpmkeyctl restore
 no_stick PULL2
@@ -263,7 +263,7 @@ new_stick H2
 try "TPMKEY.BAK's cluster marked bad in the FAT" 0
 check "... the key is loaded, a state file written" \
 	sh -c "keyctl search @u logon tpmkey:dek >/dev/null && test -s $st"
-rmmod tpmkey && insmod /lib/modules/tpmkey.ko && rm -f $st
+rmmod tpmkey && tpmkey_insmod && rm -f $st
 new_stick H3
 try "TPMKEY.BAK of 60 MiB on a looping chain" 13
 mount /dev/sda /mnt && ln -s TPMKEY.BAK /mnt/LINK.BAK 2>/dev/null
@@ -306,7 +306,7 @@ stall_before=
 host STOPA 0
 rc=0; tpmkeyctl activate || rc=$?
 stalled "activate with the TPM stopped for 2 s in the middle" $rc tpmkeyctl activate
-rmmod tpmkey && insmod /lib/modules/tpmkey.ko
+rmmod tpmkey && tpmkey_insmod
 stall_before=$(sha256sum $st)
 host STOPL 0
 rc=0; tpmkeyctl load || rc=$?
@@ -323,7 +323,7 @@ check "... nothing on the stick" stick_empty
 check "... the state file is unchanged" test "$(sum $st)" = "$before"
 check "... the key is still loaded" dek_in_keyring
 expect "backup again, TPM still dead: exit 3" 3 tpmkeyctl backup --password-file /tmp/pw $KDF
-rmmod tpmkey && insmod /lib/modules/tpmkey.ko
+rmmod tpmkey && tpmkey_insmod
 expect "load with the TPM dead: exit 16" 16 tpmkeyctl load
 check "... the state file is unchanged, no key" \
 	sh -c "test \"\$(sha256sum $st | cut -d' ' -f1)\" = $before && ! keyctl search @u logon tpmkey:dek"
@@ -339,7 +339,7 @@ s=$(guest tpm2.sh <<'G'
 expect "TPM back: load works" 0 tpmkeyctl load
 check "... and the backup was not spent" json_field backup_made false
 expect "... and the backup works" 0 tpmkeyctl backup --password-file /tmp/pw $KDF
-rmmod tpmkey && insmod /lib/modules/tpmkey.ko
+rmmod tpmkey && tpmkey_insmod
 mv $st /tmp/k2.state
 stall_before=
 pw_start tpmkeyctl restore
@@ -350,7 +350,7 @@ stalled "restore with the TPM stopped for 2 s in the middle" $rc \
 # 4. The TPM cleared (tpm2 clear: storage key and counter gone), then in
 #    dictionary-attack lockout.
 before=$(sum $st)
-rmmod tpmkey && insmod /lib/modules/tpmkey.ko
+rmmod tpmkey && tpmkey_insmod
 tpm2 clear -c l >/dev/null 2>&1 || fail "tpm2 clear"
 expect "after tpm2 clear, load exits 16" 16 tpmkeyctl load
 check "... the state file is unchanged, no key" \
@@ -368,7 +368,7 @@ done
 tpm2 flushcontext -t >/dev/null 2>&1
 check "the TPM is in lockout" sh -c 'tpm2 getcap properties-variable | grep -q "inLockout: *1"'
 tpm2 getcap properties-variable | grep -i "lockout" | sed 's/^/# /'
-rmmod tpmkey && insmod /lib/modules/tpmkey.ko
+rmmod tpmkey && tpmkey_insmod
 got=0; tpmkeyctl load >/tmp/out 2>&1 || got=$?
 sed 's/^/# /' /tmp/out
 # Trusted keys cannot make their sealed object NO_DA: lockout stops the
@@ -381,7 +381,7 @@ else
 	check "load in lockout ($TPMKEY_EXPECT_BACKEND backend, NO_DA) works ($got)" test $got -eq 0
 fi
 tpm2 dictionarylockout -c >/dev/null 2>&1 || fail "clear the lockout"
-rmmod tpmkey && insmod /lib/modules/tpmkey.ko
+rmmod tpmkey && tpmkey_insmod
 expect "lockout cleared: load works" 0 tpmkeyctl load
 G
 )

@@ -55,6 +55,15 @@ wait_for_sticks() {
 	return 1
 }
 
+# tpmkey_insmod [PARAM...]: insmod tpmkey.ko with the VM's module parameters
+# (vm-run --kernel NAME+BACKEND), as "options tpmkey ..." in /etc/modprobe.d
+# gives them to modprobe.  A PATH wrapper would not do: busybox sh runs its
+# own insmod applet whatever PATH says.
+tpmkey_insmod() {
+	# shellcheck disable=SC2086
+	insmod /lib/modules/tpmkey.ko $TPMKEY_MODULE_PARAMS "$@"
+}
+
 dek_in_keyring() {
 	keyctl search @u logon tpmkey:dek >/dev/null 2>&1
 }
