@@ -18,16 +18,20 @@
  *                               run CMD N times (output discarded), timing
  *                               each fork-to-exit; SH (sh -c, untimed) runs
  *                               before each
- *   load N STATEFILE BLOBFILE   N x { LOAD ioctl of STATEFILE (timed), ERASE },
+ *   load N STATEFILE BLOBFILE [SUFFIX]
+ *                               N x { LOAD ioctl of STATEFILE (timed), ERASE },
  *                               alternating with N x { add_key("trusted",
  *                               "load BLOB keyhandle=PARENT") (timed),
  *                               unlink }, BLOB the hex in BLOBFILE, and
  *                               N x TPM2_NV_Read of the backup counter
- *                               through /dev/tpm0 (timed): one command
+ *                               through /dev/tpm0 (timed): one command;
+ *                               SUFFIX is appended to the series' names
  *   activate N                  N x { ACTIVATE ioctl (timed), ERASE },
  *                               alternating with N x { add_key("trusted",
  *                               "new 32 keyhandle=PARENT") (timed), unlink }
- *   load1 STATEFILE, activate1  one LOAD or ACTIVATE ioctl (key left loaded)
+ *   load1 STATEFILE, activate1 [STATEFILE]
+ *                               one LOAD or ACTIVATE ioctl (key left loaded;
+ *                               ACTIVATE's state written to STATEFILE)
  *   unload                      ERASE the loaded key, if any
  *   kdf                         one derivation with tpmkeyctl's default
  *                               Argon2id parameters (userspace/kdf.o):
@@ -258,6 +262,17 @@ static size_t read_file(const char *path, void *buf, size_t cap)
 	return len;
 }
 
+static void write_file(const char *path, const void *buf, size_t len)
+{
+	FILE *f;
+
+	f = fopen(path, "wb");
+	if (!f)
+		die(path);
+	if (fwrite(buf, 1, len, f) != len || fclose(f))
+		die(path);
+}
+
 /* add_key("trusted", TRUSTED_DESC, payload, @u) timed; then unlinked. */
 static double trusted_add(const char *payload)
 {
@@ -282,10 +297,14 @@ static int cmd_load(int argc, char **argv)
 	int n, i, fd;
 	double *tl, *tt, *tn, t0;
 	size_t state_len, blob_len;
+	const char *suffix;
+	char name[64];
 	int tpm;
 
-	if (argc != 4)
+	/* load N STATE BLOB [SUFFIX]: SUFFIX tells this series' names apart */
+	if (argc != 4 && argc != 5)
 		return 2;
+	suffix = argc == 5 ? argv[4] : "";
 	n = count_arg(argv[1]);
 	state_len = read_file(argv[2], state, sizeof(state));
 	blob_len = read_file(argv[3], blob, sizeof(blob) - 1);
@@ -320,9 +339,12 @@ static int cmd_load(int argc, char **argv)
 		tt[i] = trusted_add(payload);
 		tn[i] = nv_read_raw(tpm);
 	}
-	report("load-ioctl", tl, n);
-	report("trusted-load", tt, n);
-	report("tpm-nv-read", tn, n);
+	snprintf(name, sizeof(name), "load-ioctl%s", suffix);
+	report(name, tl, n);
+	snprintf(name, sizeof(name), "trusted-load%s", suffix);
+	report(name, tt, n);
+	snprintf(name, sizeof(name), "tpm-nv-read%s", suffix);
+	report(name, tn, n);
 	close(tpm);
 	close(fd);
 	return 0;
@@ -385,7 +407,8 @@ static int cmd_load1(const char *path)
 	return 0;
 }
 
-static int cmd_activate1(void)
+/* activate1 [STATE]: one ACTIVATE, its state written to STATE if given */
+static int cmd_activate1(const char *path)
 {
 	static uint8_t state[TPMKEY_STATE_SIZE_MAX];
 	struct tpmkey_activate req = {
@@ -401,6 +424,8 @@ static int cmd_activate1(void)
 	if (ioctl(fd, TPMKEY_IOC_ACTIVATE, &req))
 		die("ACTIVATE");
 	close(fd);
+	if (path)
+		write_file(path, state, req.state_len);
 	return 0;
 }
 
@@ -514,8 +539,8 @@ int main(int argc, char **argv)
 		ret = cmd_activate(argc, argv);
 	} else if (!strcmp(argv[0], "load1") && argc == 2) {
 		return cmd_load1(argv[1]);
-	} else if (!strcmp(argv[0], "activate1") && argc == 1) {
-		return cmd_activate1();
+	} else if (!strcmp(argv[0], "activate1") && argc <= 2) {
+		return cmd_activate1(argc == 2 ? argv[1] : NULL);
 	} else if (!strcmp(argv[0], "unload") && argc == 1) {
 		int fd = dev_open();
 
@@ -531,6 +556,6 @@ usage:
 	fprintf(stderr,
 		"usage: tpmkey_bench mark LABEL | op LABEL -- CMD... |\n"
 		"       exec [--before SH] N NAME -- CMD... | load N STATEFILE BLOBFILE |\n"
-		"       activate N | load1 STATEFILE | activate1 | unload | kdf\n");
+		"       activate N | load1 STATEFILE | activate1 [STATEFILE] | unload | kdf\n");
 	return 2;
 }
