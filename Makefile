@@ -93,9 +93,13 @@ check-soak: deps
 POWERCUT_N ?= 100
 TPMKILL_N ?= 10
 POWERCUT_KERNEL ?= 6.1
+# check-faults runs with the module's own TPM2 backend: with trusted keys
+# the kernel's tpm2_flush_context() leaves the sealed object in the TPM
+# when its own allocation fails, and every later load fails until a reboot
+# (selftests/faults -k 6.1-debug shows it; Documentation/testing.rst).
 check-faults: deps
 	selftests/vm/prepare 6.1-debug
-	selftests/faults -k 6.1-debug
+	selftests/faults -k 6.1-debug+tpm2
 
 check-powercut: deps
 	selftests/vm/prepare $(POWERCUT_KERNEL)

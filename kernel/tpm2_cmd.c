@@ -24,12 +24,14 @@
 
 #include "tpmkey.h"
 
+#define TPMKEY_TPM2_ST_NO_SESSIONS	0x8001
 #define TPMKEY_TPM2_ST_SESSIONS		0x8002
 #define TPMKEY_TPM2_CC_NV_INCREMENT	0x0134
 #define TPMKEY_TPM2_CC_NV_READ		0x014e
 #define TPMKEY_TPM2_CC_CREATE		0x0153
 #define TPMKEY_TPM2_CC_LOAD		0x0157
 #define TPMKEY_TPM2_CC_UNSEAL		0x015e
+#define TPMKEY_TPM2_CC_FLUSH_CONTEXT	0x0165
 #define TPMKEY_TPM2_RH_OWNER		0x40000001
 #define TPMKEY_TPM2_RS_PW		0x40000009
 #define TPMKEY_TPM2_ALG_KEYEDHASH	0x0008
@@ -444,7 +446,10 @@ int tpmkey_tpm2_seal(u32 parent, const u8 *secret, size_t secret_len,
  * @secret_len: the secret's length; anything else is refused
  *
  * Three TPM commands (Load, Unseal, FlushContext) under one hold of the
- * chip, like a trusted-keys "load".
+ * chip, like a trusted-keys "load".  The FlushContext buffer is allocated
+ * before the Load: tpm2_flush_context() allocates its own and, when that
+ * fails, leaves the object in the TPM until the next reset, after which
+ * every Load fails for want of a transient slot (fail-nth showed it).
  *
  * Return: 0; -ENODEV no TPM 2.0; -EBADMSG @sealed is not two TPM2Bs;
  * -ENOENT no storage key at @parent; -EIO the TPM refused (another TPM,
@@ -454,6 +459,7 @@ int tpmkey_tpm2_seal(u32 parent, const u8 *secret, size_t secret_len,
 int tpmkey_tpm2_unseal(u32 parent, const u8 *sealed, size_t sealed_len,
 		       u8 *secret, size_t secret_len)
 {
+	struct tpm_buf flush;
 	struct tpm_chip *chip;
 	int priv_len, pub_len;
 	u32 handle;
@@ -469,15 +475,24 @@ int tpmkey_tpm2_unseal(u32 parent, const u8 *sealed, size_t sealed_len,
 	if (pub_len < 0 || 2 + priv_len + 2 + pub_len != sealed_len)
 		return -EBADMSG;
 
+	ret = tpm_buf_init(&flush, TPMKEY_TPM2_ST_NO_SESSIONS,
+			   TPMKEY_TPM2_CC_FLUSH_CONTEXT);
+	if (ret)
+		return ret;
 	chip = tpmkey_tpm2_get();
-	if (IS_ERR(chip))
-		return PTR_ERR(chip);
+	if (IS_ERR(chip)) {
+		ret = PTR_ERR(chip);
+		goto out;
+	}
 	ret = tpmkey_tpm2_load(chip, parent, sealed, sealed_len, &handle);
 	if (!ret) {
 		ret = tpmkey_tpm2_unseal_object(chip, handle, secret,
 						secret_len);
-		tpm2_flush_context(chip, handle);
+		tpm_buf_append_u32(&flush, handle);
+		tpm_transmit_cmd(chip, &flush, 0, "flushing the tpmkey KMK");
 	}
 	tpmkey_tpm2_put(chip);
+out:
+	tpm_buf_destroy(&flush);
 	return ret;
 }
