@@ -16,7 +16,7 @@ rc=0
 /selftests/tpmkey_lifecycle_test || rc=1
 /selftests/tpmkey_abi_test || rc=1
 # The same table from a 32-bit caller, through compat_ioctl, where the
-# kernel runs 32-bit programs (IA32 emulation: Debian's kernels).
+# kernel runs 32-bit programs (IA32 emulation: every test kernel has it).
 if [ ! -x /selftests/tpmkey_abi_test32 ]; then
 	echo "ok - tpmkey_abi_test32 # SKIP not built (no gcc-multilib)"
 elif /selftests/tpmkey_abi_test32 -l >/dev/null 2>&1; then
