@@ -3,7 +3,8 @@
 # lines ("ok - NAME" / "not ok - NAME"); selftests/run counts them.
 #
 # Environment: KERNEL (the prepared test kernel), CASE_TMP (a scratch
-# directory removed after the case).
+# directory removed after the case), TPMKEY_FIRST_KERNEL (the first kernel
+# of a selftests/run; see once_per_run).
 
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 vmdir=$top/selftests/vm
@@ -18,6 +19,15 @@ vm() {
 
 mkstick() {
 	"$vmdir/mkstick" "$@"
+}
+
+# once_per_run: true on the first kernel of a run (or when a case runs on
+# its own).  The tests it guards check the harness or userspace, not the
+# kernel, and are slow under emulation (a 20 s hang, the default Argon2
+# cost, a power cut): running them on every kernel adds minutes and no
+# coverage.
+once_per_run() {
+	[ -z "${TPMKEY_FIRST_KERNEL:-}" ] || [ "$KERNEL" = "$TPMKEY_FIRST_KERNEL" ]
 }
 
 pass() { echo "ok - $*"; }

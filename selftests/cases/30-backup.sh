@@ -172,15 +172,26 @@ expect "two different passwords on a terminal exit 14" 14 \
 expect "a short password on a terminal exits 14" 14 \
 	/selftests/ptyrun "short" "short" -- tpmkeyctl backup $KDF
 check "after all these failures the backup is still allowed" json_field backup_made false
-# The default KDF cost, once: about ten times slower under TCG than natively.
-expect "backup on a terminal, default KDF, to a partitioned stick succeeds" 0 \
+# The default KDF cost (512 MiB, about 25 s under TCG) on the first kernel
+# of the run only; the others take the same path with the cheap KDF.
+if [ "$TERMINAL_KDF" = default ]; then
+	tkdf=
+else
+	tkdf=$KDF
+fi
+expect "backup on a terminal, $TERMINAL_KDF KDF, to a partitioned stick succeeds" 0 \
 	/selftests/ptyrun "correct horse battery staple" "correct horse battery staple" -- \
-	tpmkeyctl backup
+	tpmkeyctl backup $tkdf
 expect "verify-backup with the terminal password" 0 tpmkeyctl verify-backup --password-file /tmp/pw
 check "the backup is on the partition" sh -c 'mount -o ro /dev/sda1 /mnt && test -f /mnt/TPMKEY.BAK; r=$?; umount /mnt; exit $r'
 G
 )
-vm "${t2[@]}" --memory 1536 --stick "$CASE_TMP/s-part.img" "$s" || case_failed=1
+if once_per_run; then
+	f7=(--memory 1536 --env TERMINAL_KDF=default)
+else
+	f7=(--env TERMINAL_KDF=cheap)
+fi
+vm "${t2[@]}" "${f7[@]}" --stick "$CASE_TMP/s-part.img" "$s" || case_failed=1
 
 # 5. Restore failures, on a TPM that lost its key (new TPM, fresh state).
 t3=(--tpm "$CASE_TMP/tpm3" --state-disk "$CASE_TMP/state3.img")
