@@ -114,53 +114,29 @@ G
 )
 vm --tpm "$CASE_TMP/tpm-new" "${disks[@]}" --stick "$stick" "$s" || case_failed=1
 
-# 4. Backup failures keep the allowance: a fresh TPM and key.
-t2=(--tpm "$CASE_TMP/tpm2" --state-disk "$CASE_TMP/state2.img")
-s=$(guest f1.sh <<'G'
-tpmkeyctl activate >/dev/null
-expect "backup with no stick exits 7" 7 tpmkeyctl backup --password-file /tmp/pw $KDF --wait 3
-G
-)
-vm "${t2[@]}" "$s" || case_failed=1
+# 4. Backup failures keep the allowance: a fresh TPM and key, one boot,
+#    the host swapping sticks (vm-run --on hooks, new_stick/no_stick).
 mkstick "$CASE_TMP/s-a.img"
 mkstick "$CASE_TMP/s-b.img"
 mkstick "$CASE_TMP/s-full.img" --fill 0
 mkstick "$CASE_TMP/s-raw.img" --no-fs
 mkstick "$CASE_TMP/s-ext2.img" --fs-type ext2
 mkstick "$CASE_TMP/s-part.img" --partitioned
-s=$(guest f2.sh <<'G'
-tpmkeyctl load >/dev/null
+s=$(guest f.sh <<'G'
+tpmkeyctl activate >/dev/null
 wait_for_sticks 2
 expect "backup with two sticks exits 8" 8 tpmkeyctl backup --password-file /tmp/pw $KDF
-G
-)
-vm "${t2[@]}" --stick "$CASE_TMP/s-a.img" --stick "$CASE_TMP/s-b.img" "$s" || case_failed=1
-s=$(guest f3.sh <<'G'
-tpmkeyctl load >/dev/null
+no_stick NONE
+expect "backup with no stick exits 7" 7 tpmkeyctl backup --password-file /tmp/pw $KDF --wait 3
+new_stick RO
 expect "backup to a write-protected stick exits 9" 9 tpmkeyctl backup --password-file /tmp/pw $KDF
-G
-)
-vm "${t2[@]}" --stick "$CASE_TMP/s-a.img,ro" "$s" || case_failed=1
-s=$(guest f4.sh <<'G'
-tpmkeyctl load >/dev/null
+new_stick FULL
 expect "backup to a full stick exits 10" 10 tpmkeyctl backup --password-file /tmp/pw $KDF
-G
-)
-vm "${t2[@]}" --stick "$CASE_TMP/s-full.img" "$s" || case_failed=1
-s=$(guest f5.sh <<'G'
-tpmkeyctl load >/dev/null
+new_stick RAW
 expect "backup to an unformatted stick exits 11" 11 tpmkeyctl backup --password-file /tmp/pw $KDF
-G
-)
-vm "${t2[@]}" --stick "$CASE_TMP/s-raw.img" "$s" || case_failed=1
-s=$(guest f6.sh <<'G'
-tpmkeyctl load >/dev/null
+new_stick EXT2
 expect "backup to an ext2 stick exits 11" 11 tpmkeyctl backup --password-file /tmp/pw $KDF
-G
-)
-vm "${t2[@]}" --stick "$CASE_TMP/s-ext2.img" "$s" || case_failed=1
-s=$(guest f7.sh <<'G'
-tpmkeyctl load >/dev/null
+new_stick PART
 printf 'short\n' >/tmp/short
 head -c 513 /dev/zero | tr '\0' x >/tmp/long
 : >/tmp/empty
@@ -183,35 +159,43 @@ expect "backup on a terminal, $TERMINAL_KDF KDF, to a partitioned stick succeeds
 	/selftests/ptyrun "correct horse battery staple" "correct horse battery staple" -- \
 	tpmkeyctl backup $tkdf
 expect "verify-backup with the terminal password" 0 tpmkeyctl verify-backup --password-file /tmp/pw
-check "the backup is on the partition" sh -c 'mount -o ro /dev/sda1 /mnt && test -f /mnt/TPMKEY.BAK; r=$?; umount /mnt; exit $r'
+check "the backup is on the partition" sh -c 'mount -o ro /dev/sd?1 /mnt && test -f /mnt/TPMKEY.BAK; r=$?; umount /mnt; exit $r'
 G
 )
 if once_per_run; then
-	f7=(--memory 1536 --env TERMINAL_KDF=default)
+	kdf=(--memory 1536 --env TERMINAL_KDF=default)
 else
-	f7=(--env TERMINAL_KDF=cheap)
+	kdf=(--env TERMINAL_KDF=cheap)
 fi
-vm "${t2[@]}" "${f7[@]}" --stick "$CASE_TMP/s-part.img" "$s" || case_failed=1
+vm --tpm "$CASE_TMP/tpm2" --state-disk "$CASE_TMP/state2.img" "${kdf[@]}" \
+	--stick "$CASE_TMP/s-a.img" --stick "$CASE_TMP/s-b.img" \
+	--on "NONE=qmp unplug usbstick0 && qmp unplug usbstick1" \
+	--on "RO=qmp plug s-ro $CASE_TMP/s-a.img ro" \
+	--on "FULL=qmp unplug s-ro && qmp plug s-full $CASE_TMP/s-full.img" \
+	--on "RAW=qmp unplug s-full && qmp plug s-raw $CASE_TMP/s-raw.img" \
+	--on "EXT2=qmp unplug s-raw && qmp plug s-ext2 $CASE_TMP/s-ext2.img" \
+	--on "PART=qmp unplug s-ext2 && qmp plug s-part $CASE_TMP/s-part.img" \
+	"$s" || case_failed=1
 
 # 5. Restore failures, on a TPM that lost its key (new TPM, fresh state).
 t3=(--tpm "$CASE_TMP/tpm3" --state-disk "$CASE_TMP/state3.img")
-s=$(guest r1.sh <<'G'
+s=$(guest r.sh <<'G'
+wait_for_sticks 2
+expect "restore with two sticks exits 8" 8 tpmkeyctl restore --password-file /tmp/pw
+echo ONE
+for i in $(seq 100); do
+	[ "$(ls -d /sys/block/sd* 2>/dev/null | wc -l)" -eq 1 ] && break
+	sleep 0.1
+done
+expect "restore from a stick without TPMKEY.BAK exits 12" 12 tpmkeyctl restore --password-file /tmp/pw
+no_stick NONE
 expect "restore with no stick exits 7" 7 tpmkeyctl restore --password-file /tmp/pw --wait 3
 G
 )
-vm "${t3[@]}" "$s" || case_failed=1
-s=$(guest r2.sh <<'G'
-wait_for_sticks 2
-expect "restore with two sticks exits 8" 8 tpmkeyctl restore --password-file /tmp/pw
-G
-)
-vm "${t3[@]}" --stick "$CASE_TMP/backup-stick.img" --stick "$CASE_TMP/s-b.img" "$s" || case_failed=1
+vm "${t3[@]}" --stick "$CASE_TMP/backup-stick.img" --stick "$CASE_TMP/s-b.img" \
+	--on "ONE=qmp unplug usbstick0" --on "NONE=qmp unplug usbstick1" \
+	"$s" || case_failed=1
 cp "$CASE_TMP/backup-stick.img" "$CASE_TMP/damage.img"
-s=$(guest r3.sh <<'G'
-expect "restore from a stick without TPMKEY.BAK exits 12" 12 tpmkeyctl restore --password-file /tmp/pw
-G
-)
-vm "${t3[@]}" --stick "$CASE_TMP/s-b.img" "$s" || case_failed=1
 s=$(guest r4.sh <<'G'
 wait_for_sticks 1
 mount /dev/sda /mnt && cp /mnt/TPMKEY.BAK /tmp/good && umount /mnt

@@ -57,36 +57,6 @@ pw_finish() {
 }
 # host MARKER: print MARKER (vm-run runs its --on hook) and give it time.
 host() { echo "$1"; sleep "${2:-1}"; }
-# new_stick MARKER: have the host swap the stick; wait for exactly one USB
-# disk with a diskseq not seen before.
-new_stick() {
-	local old i d n
-	old=" $(cat /sys/block/sd*/diskseq 2>/dev/null | tr '\n' ' ') "
-	echo "$1"
-	for i in $(seq 200); do
-		n=0
-		for d in /sys/block/sd*; do
-			[ -e "$d/diskseq" ] || continue
-			n=$((n + 1))
-			case $old in *" $(cat "$d/diskseq") "*) n=99 ;; esac
-		done
-		[ $n -eq 1 ] && sleep 0.3 && return 0
-		sleep 0.1
-	done
-	echo "# no new stick after $1"
-	return 1
-}
-# no_stick MARKER: have the host pull the stick; wait until it is gone.
-no_stick() {
-	local i
-	echo "$1"
-	for i in $(seq 200); do
-		ls -d /sys/block/sd* >/dev/null 2>&1 || return 0
-		sleep 0.1
-	done
-	echo "# the stick is still there after $1"
-	return 1
-}
 # stalled NAME RC CMD...: CMD ran into a 2 s TPM stall and exited RC.  It
 # may succeed, or fail cleanly when a TPM command's kernel timeout is
 # shorter (3, or 16 for load): no state file change, no key; then CMD

@@ -55,6 +55,40 @@ wait_for_sticks() {
 	return 1
 }
 
+# new_stick MARKER: print MARKER, on which the host (a vm-run --on hook)
+# swaps the stick; wait for exactly one USB disk with a diskseq not seen
+# before.
+new_stick() {
+	local old i d n
+	old=" $(cat /sys/block/sd*/diskseq 2>/dev/null | tr '\n' ' ') "
+	echo "$1"
+	for i in $(seq 200); do
+		n=0
+		for d in /sys/block/sd*; do
+			[ -e "$d/diskseq" ] || continue
+			n=$((n + 1))
+			case $old in *" $(cat "$d/diskseq") "*) n=99 ;; esac
+		done
+		[ $n -eq 1 ] && sleep 0.3 && return 0
+		sleep 0.1
+	done
+	echo "# no new stick after $1"
+	return 1
+}
+
+# no_stick MARKER: print MARKER, on which the host pulls the sticks; wait
+# until they are gone.
+no_stick() {
+	local i
+	echo "$1"
+	for i in $(seq 200); do
+		ls -d /sys/block/sd* >/dev/null 2>&1 || return 0
+		sleep 0.1
+	done
+	echo "# the stick is still there after $1"
+	return 1
+}
+
 # tpmkey_insmod [PARAM...]: insmod tpmkey.ko with the VM's module parameters
 # (vm-run --kernel NAME+BACKEND), as "options tpmkey ..." in /etc/modprobe.d
 # gives them to modprobe.  A PATH wrapper would not do: busybox sh runs its
