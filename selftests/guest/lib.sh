@@ -76,8 +76,21 @@ new_stick() {
 	return 1
 }
 
-# no_stick MARKER: print MARKER, on which the host pulls the sticks; wait
-# until they are gone.
+# one_stick MARKER: print MARKER, on which the host pulls one of two
+# sticks; wait until one is left.
+one_stick() {
+	local i
+	echo "$1"
+	for i in $(seq 200); do
+		[ "$(ls -d /sys/block/sd* 2>/dev/null | wc -l)" -eq 1 ] && return 0
+		sleep 0.1
+	done
+	echo "# not one stick after $1"
+	return 1
+}
+
+# no_stick MARKER: print MARKER, on which the host pulls the stick; wait
+# until it is gone.
 no_stick() {
 	local i
 	echo "$1"
