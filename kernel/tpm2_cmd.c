@@ -149,8 +149,8 @@ static int tpmkey_tpm2_nv_read_u64(struct tpm_chip *chip, u32 index,
 				   u64 *value)
 {
 	struct tpm_buf buf;
-	const u8 *body;
-	u32 resp_len, param_size;
+	const u8 *params;
+	u32 params_len;
 	ssize_t rc;
 	int ret;
 
@@ -170,21 +170,14 @@ static int tpmkey_tpm2_nv_read_u64(struct tpm_chip *chip, u32 index,
 	ret = tpmkey_tpm2_rc_to_errno(rc);
 	if (ret)
 		goto out;
-
-	resp_len = tpm_buf_length(&buf);
-	if (resp_len < TPMKEY_TPM_HEADER_SIZE + 4 + 2 + sizeof(u64)) {
+	ret = tpmkey_tpm2_params(&buf, 0, &params, &params_len);
+	if (ret)
+		goto out;
+	if (tpmkey_tpm2b_len(params, params_len) != sizeof(u64)) {
 		ret = -EFAULT;
 		goto out;
 	}
-	body = buf.data + TPMKEY_TPM_HEADER_SIZE;
-	param_size = tpmkey_be32_at(body);
-	if (param_size < 2 + sizeof(u64) ||
-	    param_size > resp_len - TPMKEY_TPM_HEADER_SIZE - 4 ||
-	    tpmkey_be16_at(body + 4) != sizeof(u64)) {
-		ret = -EFAULT;
-		goto out;
-	}
-	*value = tpmkey_be64_at(body + 6);
+	*value = tpmkey_be64_at(params + 2);
 out:
 	tpm_buf_destroy(&buf);
 	return ret;
