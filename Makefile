@@ -6,7 +6,7 @@
 #   make demo         the product's lifecycle on the simulated device
 #   make check        every test, in VMs with the project's and Debian's kernels
 #   make check-debug  every test on the debug kernel (KASAN, kmemleak,
-#                     lockdep, fault injection); not part of make check
+#                     lockdep, fault injection; ~25 min); not in make check
 #   make check-all    make check, plus the project's kernels with the
 #                     native backend forced (backend=tpm2)
 #   make check-soak   1000 lifecycle cycles and 8 concurrent processes on
