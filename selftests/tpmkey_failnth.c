@@ -27,11 +27,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
-#include <linux/keyctl.h>
 #include <linux/tpmkey.h>
+
+#include "tpmkey_util.h"
 
 #define MAX_NTH		5000
 
@@ -52,19 +52,10 @@ struct snap {
 	int dek;
 };
 
-static int dek_in_keyring(void)
-{
-	return syscall(__NR_keyctl, KEYCTL_SEARCH, KEY_SPEC_USER_KEYRING,
-		       "logon", TPMKEY_KEYRING_DESC, 0) >= 0;
-}
-
 static int get_status(struct tpmkey_status *st)
 {
-	int ret;
+	int ret = do_status(dev, st);
 
-	memset(st, 0, sizeof(*st));
-	st->size = sizeof(*st);
-	ret = ioctl(dev, TPMKEY_IOC_STATUS, st);
 	if (!ret)
 		cur = *st;
 	return ret;
@@ -81,83 +72,51 @@ static void snap(struct snap *s)
 	s->state = st.state;
 	s->key_flags = st.key_flags;
 	memcpy(s->key_id, st.key_id, sizeof(s->key_id));
-	s->dek = dek_in_keyring();
+	s->dek = keyring_search("logon", TPMKEY_KEYRING_DESC) >= 0;
 }
 
-static int do_activate(void)
+/*
+ * The ioctls under test, on the buffers above.  None runs STATUS: the key's
+ * id and creation time come from cur.
+ */
+static int op_activate(void)
 {
-	struct tpmkey_activate a = {
-		.size = sizeof(a), .key_len = 64,
-		.parent_handle = TPMKEY_DEFAULT_PARENT,
-		.state_ptr = (unsigned long)state, .state_len = sizeof(state),
-		.nv_index = TPMKEY_DEFAULT_NV_INDEX,
-	};
-	int ret = ioctl(dev, TPMKEY_IOC_ACTIVATE, &a);
+	__u8 key_id[TPMKEY_KEY_ID_SIZE];
 
-	if (!ret)
-		state_len = a.state_len;
-	return ret;
+	return do_activate(dev, 64, state, &state_len, key_id);
 }
 
-static int do_load(void)
+static int op_load(void)
 {
-	struct tpmkey_load l = {
-		.size = sizeof(l), .state_ptr = (unsigned long)state,
-		.state_len = state_len,
-	};
-
-	return ioctl(dev, TPMKEY_IOC_LOAD, &l);
+	return do_load(dev, state, state_len, NULL);
 }
 
-static int do_erase(void)
+static int op_erase(void)
 {
-	struct tpmkey_erase e = { .size = sizeof(e) };
-
-	memcpy(e.key_id, cur.key_id, sizeof(e.key_id));
-	return ioctl(dev, TPMKEY_IOC_ERASE, &e);
+	return do_erase(dev, cur.key_id);
 }
 
-static int do_backup(void)
+static int op_backup(void)
 {
-	struct tpmkey_backup b = {
-		.size = sizeof(b), .kek_ptr = (unsigned long)kek,
-		.file_ptr = (unsigned long)file, .file_len = sizeof(file),
-	};
 	struct tpmkey_backup_header *h = (void *)file;
-	struct tpmkey_status st = cur;
 	int ret;
 
-	/* The caller fills the header; the module fills key_len and key_id. */
 	memset(file, 0, sizeof(file));
-	memcpy(h->magic, TPMKEY_BACKUP_MAGIC, sizeof(h->magic));
-	h->version = TPMKEY_BACKUP_VERSION;
-	h->header_len = TPMKEY_BACKUP_HEADER_SIZE;
-	h->kdf = TPMKEY_KDF_ARGON2ID;
-	h->kdf_time = 1;
-	h->kdf_memory = TPMKEY_KDF_MEMORY_MIN;
-	h->kdf_lanes = 1;
+	backup_header_for(h, &cur);
 	memset(h->salt, 0x5a, sizeof(h->salt));
 	memset(h->tpm_id, 0xa5, sizeof(h->tpm_id));
-	h->created = st.created;
-	h->key_len = st.key_len;
-	memcpy(h->key_id, st.key_id, sizeof(h->key_id));
-	ret = ioctl(dev, TPMKEY_IOC_BACKUP, &b);
+	ret = do_backup(dev, kek, file, sizeof(file));
 	if (!ret)
-		file_len = b.file_len;
+		file_len = TPMKEY_BACKUP_SIZE(cur.key_len);
 	return ret;
 }
 
-static int do_verify(void)
+static int op_verify(void)
 {
-	struct tpmkey_backup b = {
-		.size = sizeof(b), .kek_ptr = (unsigned long)kek,
-		.file_ptr = (unsigned long)file, .file_len = file_len,
-	};
-
-	return ioctl(dev, TPMKEY_IOC_VERIFY, &b);
+	return do_verify(dev, kek, file, file_len);
 }
 
-static int do_restore(void)
+static int op_restore(void)
 {
 	static unsigned char rstate[TPMKEY_STATE_SIZE_MAX];
 	struct tpmkey_restore r = {
@@ -185,7 +144,7 @@ static void to_inactive(void)
 
 	must("STATUS", get_status(&st));
 	if (st.state == TPMKEY_STATE_ACTIVE)
-		must("ERASE", do_erase());
+		must("ERASE", op_erase());
 }
 
 /* A loaded key whose backup is still allowed (a new key if it is spent). */
@@ -198,7 +157,7 @@ static void to_fresh_key(void)
 	    !(st.key_flags & TPMKEY_KEY_BACKED_UP))
 		return;
 	to_inactive();
-	must("ACTIVATE", do_activate());
+	must("ACTIVATE", op_activate());
 	must("STATUS", get_status(&st));
 }
 
@@ -208,7 +167,7 @@ static void to_loaded(void)
 
 	must("STATUS", get_status(&st));
 	if (st.state != TPMKEY_STATE_ACTIVE)
-		must("LOAD", do_load());
+		must("LOAD", op_load());
 }
 
 struct op {
@@ -223,12 +182,12 @@ static const int e_seal[] = { ENOMEM, EKEYREJECTED, EIO, 0 };
 static const int e_mem[] = { ENOMEM, EIO, 0 };
 
 static const struct op ops[] = {
-	{ "activate", do_activate, to_inactive, TPMKEY_STATE_ACTIVE, e_seal },
-	{ "load", do_load, to_inactive, TPMKEY_STATE_ACTIVE, e_seal },
-	{ "backup", do_backup, to_fresh_key, TPMKEY_STATE_ACTIVE, e_mem },
-	{ "verify", do_verify, to_loaded, TPMKEY_STATE_ACTIVE, e_mem },
-	{ "restore", do_restore, to_inactive, TPMKEY_STATE_ACTIVE, e_seal },
-	{ "erase", do_erase, to_loaded, TPMKEY_STATE_INACTIVE, e_mem },
+	{ "activate", op_activate, to_inactive, TPMKEY_STATE_ACTIVE, e_seal },
+	{ "load", op_load, to_inactive, TPMKEY_STATE_ACTIVE, e_seal },
+	{ "backup", op_backup, to_fresh_key, TPMKEY_STATE_ACTIVE, e_mem },
+	{ "verify", op_verify, to_loaded, TPMKEY_STATE_ACTIVE, e_mem },
+	{ "restore", op_restore, to_inactive, TPMKEY_STATE_ACTIVE, e_seal },
+	{ "erase", op_erase, to_loaded, TPMKEY_STATE_INACTIVE, e_mem },
 };
 
 static int set_nth(unsigned int n)
@@ -283,7 +242,7 @@ static int run_op(const struct op *op)
 				bad = 1;
 			}
 			/* What a faulted BACKUP returned must verify. */
-			if (!strcmp(op->name, "backup") && do_verify()) {
+			if (!strcmp(op->name, "backup") && op_verify()) {
 				printf("# backup, fault %u: succeeded but the file does not verify: %s\n",
 				       n, strerror(errno));
 				bad = 1;
@@ -366,9 +325,9 @@ int main(int argc, char *argv[])
 	memset(kek, 0x42, sizeof(kek));
 	/* A state blob for LOAD, a backup file for VERIFY and RESTORE. */
 	to_inactive();
-	must("ACTIVATE", do_activate());
+	must("ACTIVATE", op_activate());
 	must("STATUS", get_status(&(struct tpmkey_status){ 0 }));
-	must("BACKUP", do_backup());
+	must("BACKUP", op_backup());
 	for (i = 0; i < (int)(sizeof(ops) / sizeof(ops[0])); i++) {
 		int run = !nwant;
 

@@ -79,22 +79,30 @@ static inline void make_inactive(int fd)
 		do_erase(fd, st.key_id);
 }
 
-static inline void backup_header(struct tpmkey_backup_header *hdr, int fd)
+/* A BACKUP request's header for the key @st describes. */
+static inline void backup_header_for(struct tpmkey_backup_header *hdr,
+				     const struct tpmkey_status *st)
 {
-	struct tpmkey_status st;
-
 	memset(hdr, 0, sizeof(*hdr));
-	do_status(fd, &st);
 	memcpy(hdr->magic, TPMKEY_BACKUP_MAGIC, sizeof(hdr->magic));
 	hdr->version = TPMKEY_BACKUP_VERSION;
 	hdr->header_len = sizeof(*hdr);
 	hdr->kdf = TPMKEY_KDF_ARGON2ID;
 	hdr->kdf_time = 1;
-	hdr->kdf_memory = 8192;
+	hdr->kdf_memory = TPMKEY_KDF_MEMORY_MIN;
 	hdr->kdf_lanes = 1;
-	hdr->key_len = st.key_len;
-	memcpy(hdr->key_id, st.key_id, sizeof(hdr->key_id));
-	hdr->created = st.created;
+	hdr->key_len = st->key_len;
+	memcpy(hdr->key_id, st->key_id, sizeof(hdr->key_id));
+	hdr->created = st->created;
+}
+
+/* The same for the key loaded now. */
+static inline void backup_header(struct tpmkey_backup_header *hdr, int fd)
+{
+	struct tpmkey_status st;
+
+	do_status(fd, &st);
+	backup_header_for(hdr, &st);
 }
 
 static inline int do_backup(int fd, const __u8 *kek, void *file, __u32 file_len)
