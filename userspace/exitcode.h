@@ -25,6 +25,12 @@ enum tk_exit {
 	TK_EBADSTATE = 15,	/* the state file is damaged */
 	TK_EUNSEAL = 16,	/* the TPM cannot unseal the key */
 	TK_EBUSY = 17,		/* busy */
+	TK_EBOOTCHAIN = 18,	/* the boot chain changed: a bound PCR differs */
+	TK_ELOCKED = 19,	/* the boot-phase lock is closed until reboot */
+	TK_ELOCKOUT = 20,	/* the TPM is in dictionary-attack lockout */
+	TK_ETPMFAIL = 21,	/* the TPM is in failure mode */
+	TK_ESTICKBUSY = 22,	/* the USB storage device is mounted already */
+	TK_EKDFCOST = 23,	/* the backup's KDF asks more than this machine has */
 };
 
 #endif /* EXITCODE_H */

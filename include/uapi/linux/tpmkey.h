@@ -24,8 +24,14 @@
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
-#define TPMKEY_UAPI_VERSION		1
-#define TPMKEY_IOC_MAGIC		0xB8
+/*
+ * Version 2 left the ioctl magic 0xB8 (Marvell's CN10K DPI driver owns
+ * 0xB8 01-02 in Documentation/userspace-api/ioctl/ioctl-number.rst) and
+ * added the boot-phase lock, platform-PCR binding, the per-key TPM object
+ * and RESEAL.  Version 1 was never released.
+ */
+#define TPMKEY_UAPI_VERSION		2
+#define TPMKEY_IOC_MAGIC		0xBD
 #define TPMKEY_STRUCT_SIZE_MAX		4096
 
 /* Description of the logon key that holds the DEK ("logon" key type). */
@@ -34,12 +40,37 @@
 #define TPMKEY_KEY_ID_SIZE		16
 #define TPMKEY_DEK_SIZE_MIN		32
 #define TPMKEY_DEK_SIZE_MAX		64
+/* A DEK is one AES-XTS key pair: 2 x 128 or 2 x 256 bits. */
+#define TPMKEY_DEK_SIZE_VALID(n)	((n) == TPMKEY_DEK_SIZE_MIN || \
+					 (n) == TPMKEY_DEK_SIZE_MAX)
 /* Largest state blob ACTIVATE can produce or LOAD accepts. */
 #define TPMKEY_STATE_SIZE_MAX		2048
 /* Default persistent handle of the TPM storage key that seals the KMK. */
 #define TPMKEY_DEFAULT_PARENT		0x81000001u
 /* Default NV index of the counter that makes the backup one-time. */
 #define TPMKEY_DEFAULT_NV_INDEX		0x01746b01u
+/*
+ * Persistent handles the module gives the per-key TPM object (the native
+ * backend's ECC storage key that parents the sealed KMK and salts the
+ * sessions): the first free one of these.  ERASE evicts it.
+ */
+#define TPMKEY_KEY_HANDLE_FIRST		0x81746b00u
+#define TPMKEY_KEY_HANDLE_COUNT		16
+
+/*
+ * PCRs.  The boot-phase lock PCR (module parameter lock_pcr, recorded in
+ * the state) is one of 8..15 in production; 23 is accepted for tests only
+ * (it is resettable at locality 0, so it locks nothing) and STATUS flags
+ * it.  Platform PCRs a key may be bound to (ACTIVATE's pcr_mask): 0..15,
+ * never the lock PCR.
+ */
+#define TPMKEY_PCR_COUNT		24
+#define TPMKEY_LOCK_PCR_DEFAULT		13
+#define TPMKEY_LOCK_PCR_MIN		8
+#define TPMKEY_LOCK_PCR_MAX		15
+#define TPMKEY_LOCK_PCR_TEST		23
+#define TPMKEY_PCR_MASK_ALLOWED		0x0000ffffu
+#define TPMKEY_PCR_DIGEST_SIZE		32	/* SHA-256 bank */
 
 /**
  * enum tpmkey_state - state of the module's key
@@ -58,13 +89,32 @@ enum tpmkey_state {
 /* tpmkey_status.key_flags */
 #define TPMKEY_KEY_BACKED_UP		(1U << 0)	/* no further backup */
 
+/* tpmkey_status.lock_flags */
+#define TPMKEY_LOCK_CLOSED		(1U << 0)	/* extended this boot */
+#define TPMKEY_LOCK_TEST_PCR		(1U << 1)	/* resettable: tests only */
+
+/*
+ * tpmkey_status.protections and .new_key_protections: what a key's
+ * sealing gives.  The native backend gives all; trusted keys give none of
+ * them on 6.1 and 6.12 as Debian and this project build them.
+ */
+#define TPMKEY_PROT_BUS			(1U << 0)	/* salted, encrypted,
+							 * HMAC-checked sessions */
+#define TPMKEY_PROT_BOOT_LOCK		(1U << 1)	/* PCR policy + lock */
+#define TPMKEY_PROT_TPM_ERASE		(1U << 2)	/* per-key TPM object */
+
 /* tpmkey_status.features: what the running kernel provides */
 #define TPMKEY_FEAT_TRUSTED_KEYS	(1U << 0)	/* "trusted" key type */
 
-/* Sealing backends, recorded in the state blob and shown by STATUS. */
+/*
+ * Sealing backends, recorded in the state blob and shown by STATUS, with
+ * the names the module parameter "backend" and tpmkeyctl use.
+ */
 #define TPMKEY_BACKEND_NONE		0
 #define TPMKEY_BACKEND_TRUSTED		1	/* kernel trusted-keys subsystem */
 #define TPMKEY_BACKEND_TPM2		2	/* the module's own TPM2 commands */
+#define TPMKEY_BACKEND_COUNT		3
+#define TPMKEY_BACKEND_NAMES		{ "none", "trusted", "tpm2" }
 
 /**
  * struct tpmkey_status - TPMKEY_IOC_STATUS argument
@@ -84,6 +134,14 @@ enum tpmkey_state {
  * @new_key_backend: out: TPMKEY_BACKEND_* that ACTIVATE and RESTORE use on
  *	this kernel now (module parameter "backend"); TPMKEY_BACKEND_NONE if
  *	the one asked for is missing
+ * @key_handle: out: persistent handle of the loaded key's TPM object; 0
+ *	when inactive or for a trusted-keys key
+ * @lock_pcr: out: the boot-phase lock PCR of the loaded key, else the one
+ *	new keys get (module parameter lock_pcr)
+ * @pcr_mask: out: platform PCRs the loaded key is bound to
+ * @lock_flags: out: TPMKEY_LOCK_* bits for @lock_pcr
+ * @protections: out: TPMKEY_PROT_* of the loaded key; 0 when inactive
+ * @new_key_protections: out: TPMKEY_PROT_* that ACTIVATE and RESTORE give
  * @reserved: must be zero
  */
 struct tpmkey_status {
@@ -101,16 +159,22 @@ struct tpmkey_status {
 	__u32 key_flags;
 	__u32 nv_index;
 	__u32 new_key_backend;
+	__u32 key_handle;
+	__u32 lock_pcr;
+	__u32 pcr_mask;
+	__u32 lock_flags;
+	__u32 protections;
+	__u32 new_key_protections;
 	__u32 reserved[2];
 };
 
-#define TPMKEY_STATUS_SIZE_VER1		80
+#define TPMKEY_STATUS_SIZE_VER1		104
 
 /**
  * struct tpmkey_activate - TPMKEY_IOC_ACTIVATE argument
  * @size: in: sizeof(struct tpmkey_activate) as the caller knows it
  * @flags: in: must be zero
- * @key_len: in: DEK length in bytes, 32 or 64
+ * @key_len: in: DEK length in bytes, TPMKEY_DEK_SIZE_VALID()
  * @parent_handle: in: persistent handle (0x81xxxxxx) of the storage key
  * @state_ptr: in: user pointer to a buffer for the state blob
  * @state_len: in: size of that buffer; out: length of the state blob
@@ -118,12 +182,18 @@ struct tpmkey_status {
  *	and incrementable with owner authorization, that makes the backup of
  *	this key one-time; it must exist and have been incremented once
  * @key_id: out: identifier of the new key
+ * @pcr_mask: in: platform PCRs (bit n: PCR n, within
+ *	TPMKEY_PCR_MASK_ALLOWED, not the lock PCR) whose values of this boot
+ *	the key is bound to, besides the boot-phase lock PCR
+ * @key_handle: out: persistent handle of the key's TPM object, 0 if the
+ *	backend makes none
  * @reserved: must be zero
  *
  * Creates a DEK and a TPM-sealed key-master key, links the DEK into the
  * caller's user keyring and returns the sealed state for the caller to store.
  * The state records the counter's value now; a backup is allowed only while
- * the TPM still shows that value.
+ * the TPM still shows that value.  Closes the boot-phase lock if no LOAD
+ * did in this boot.
  * ENOSPC: @state_len is too small; it then holds the length needed.
  */
 struct tpmkey_activate {
@@ -135,10 +205,12 @@ struct tpmkey_activate {
 	__u32 state_len;
 	__u32 nv_index;
 	__u8 key_id[TPMKEY_KEY_ID_SIZE];
+	__u32 pcr_mask;
+	__u32 key_handle;
 	__u64 reserved[2];
 };
 
-#define TPMKEY_ACTIVATE_SIZE_VER1	64
+#define TPMKEY_ACTIVATE_SIZE_VER1	72
 
 /**
  * struct tpmkey_load - TPMKEY_IOC_LOAD argument
@@ -149,6 +221,12 @@ struct tpmkey_activate {
  * @reserved0: must be zero
  * @key_id: out: identifier of the loaded key
  * @reserved: must be zero
+ *
+ * Unseals the key and closes the boot-phase lock in one hold of the TPM:
+ * until the next boot nothing, this module included, can unseal it again.
+ * EKEYEXPIRED: the boot chain changed (a bound PCR differs).
+ * EKEYREVOKED: the lock is closed already in this boot.
+ * EKEYREJECTED: this TPM cannot unseal the key (another TPM, an erased key).
  */
 struct tpmkey_load {
 	__u32 size;
@@ -168,6 +246,9 @@ struct tpmkey_load {
  * @flags: in: must be zero
  * @key_id: in: identifier of the key to erase; must match the loaded key
  * @reserved: must be zero
+ *
+ * Evicts the key's TPM object, so that no copy of any of its states loads
+ * on this TPM again, then takes the DEK out of the keyring.
  */
 struct tpmkey_erase {
 	__u32 size;
@@ -193,13 +274,19 @@ struct tpmkey_erase {
 #define TPMKEY_BACKUP_NONCE_SIZE	12
 #define TPMKEY_BACKUP_TAG_SIZE		16
 #define TPMKEY_TPM_ID_SIZE		32
-/* Bounds on the KDF parameters a backup file may carry. */
+/*
+ * Bounds on the KDF parameters a backup file may carry (VERIFY, RESTORE),
+ * and the higher minimum BACKUP demands of a new file: RFC 9106's second
+ * recommended option, t=3 and 64 MiB.
+ */
 #define TPMKEY_KDF_TIME_MIN		1
 #define TPMKEY_KDF_TIME_MAX		64
 #define TPMKEY_KDF_MEMORY_MIN		8192		/* KiB */
 #define TPMKEY_KDF_MEMORY_MAX		4194304		/* KiB */
 #define TPMKEY_KDF_LANES_MIN		1
 #define TPMKEY_KDF_LANES_MAX		16
+#define TPMKEY_KDF_NEW_TIME_MIN		3
+#define TPMKEY_KDF_NEW_MEMORY_MIN	65536		/* KiB */
 
 /**
  * struct tpmkey_backup_header - the first 144 bytes of TPMKEY.BAK
@@ -213,7 +300,7 @@ struct tpmkey_erase {
  * @kdf_lanes: Argon2 parallelism, TPMKEY_KDF_LANES_MIN..MAX
  * @salt: random KDF salt
  * @nonce: GCM nonce, chosen by the module
- * @key_len: DEK length, 32 or 64
+ * @key_len: DEK length, TPMKEY_DEK_SIZE_VALID()
  * @key_id: the key's identifier
  * @tpm_id: identifies the TPM the key came from (the SHA-256 digest in the
  *	TPM name of its storage key); informational
@@ -286,6 +373,8 @@ struct tpmkey_backup {
  * @state_len: in: size of that buffer; out: length of the state blob
  * @nv_index: in: the backup counter's NV index on this TPM (as ACTIVATE)
  * @key_id: out: identifier of the restored key
+ * @pcr_mask: in: as ACTIVATE's
+ * @key_handle: out: as ACTIVATE's
  * @reserved: must be zero
  *
  * Decrypts the backup, seals the key to this TPM, loads it like LOAD and
@@ -303,10 +392,114 @@ struct tpmkey_restore {
 	__u32 state_len;
 	__u32 nv_index;
 	__u8 key_id[TPMKEY_KEY_ID_SIZE];
+	__u32 pcr_mask;
+	__u32 key_handle;
 	__u64 reserved[2];
 };
 
-#define TPMKEY_RESTORE_SIZE_VER1	80
+#define TPMKEY_RESTORE_SIZE_VER1	88
+
+/**
+ * struct tpmkey_reseal - TPMKEY_IOC_RESEAL argument
+ * @size: in: sizeof(struct tpmkey_reseal) as the caller knows it
+ * @flags: in: must be zero
+ * @state_ptr: in: user pointer to a buffer for the new state blob
+ * @state_len: in: size of that buffer; out: length of the state blob
+ * @pcr_mask: in: platform PCRs of the new state, as ACTIVATE's
+ * @key_id: in: identifier of the loaded key
+ * @key_handle: out: persistent handle of the new TPM object
+ * @reserved0: must be zero
+ * @reserved: must be zero
+ *
+ * Seals the loaded DEK again, to a new KMK and TPM object, with the values
+ * this boot's PCRs had before the lock; keeps the recorded counter value;
+ * evicts the old key's TPM object once the new state is delivered.  The
+ * caller stores the new state in place of the old one.
+ */
+struct tpmkey_reseal {
+	__u32 size;
+	__u32 flags;
+	__u64 state_ptr;
+	__u32 state_len;
+	__u32 pcr_mask;
+	__u8 key_id[TPMKEY_KEY_ID_SIZE];
+	__u32 key_handle;
+	__u32 reserved0;
+	__u64 reserved[2];
+};
+
+#define TPMKEY_RESEAL_SIZE_VER1		64
+
+/*
+ * The state blob ACTIVATE, RESTORE and RESEAL return and LOAD takes:
+ * struct tpmkey_state_header, the sealed KMK (sealed_len bytes, the
+ * backend's format), the DEK wrapped with AES-256-GCM under the KMK
+ * (key_len bytes), the GCM tag (16 bytes; AAD = header | sealed KMK), and
+ * SHA-256 over everything before it.  Nothing in it is secret without the
+ * TPM.  All fields little endian; Documentation/file-formats.rst.
+ */
+#define TPMKEY_STATE_MAGIC		"tpmkeyST"
+#define TPMKEY_STATE_VERSION		2
+#define TPMKEY_STATE_TAG_SIZE		16
+#define TPMKEY_STATE_SUM_SIZE		32
+#define TPMKEY_ECC_COORD_SIZE		32	/* NIST P-256 */
+#define TPMKEY_TPM_NAME_SIZE		34	/* TPM_ALG_SHA256 || digest */
+
+/**
+ * struct tpmkey_state_header - the first 256 bytes of a state blob
+ * @magic: TPMKEY_STATE_MAGIC, not NUL-terminated
+ * @version: TPMKEY_STATE_VERSION
+ * @header_len: sizeof(struct tpmkey_state_header)
+ * @flags: must be zero
+ * @backend: TPMKEY_BACKEND_* that sealed the KMK
+ * @parent_handle: persistent handle of the storage key the key was made under
+ * @key_len: DEK length
+ * @sealed_len: length of the sealed KMK that follows the header
+ * @key_id: the key's identifier
+ * @created: creation time, seconds since the epoch
+ * @nv_index: NV index of the backup counter
+ * @key_handle: persistent handle of the per-key TPM object, 0 if none
+ * @nv_value: the counter's value when the key was made or restored
+ * @nonce: GCM nonce of the wrapped DEK
+ * @lock_pcr: the boot-phase lock PCR the KMK is sealed to; 0 if none
+ * @pcr_mask: platform PCRs the KMK is sealed to
+ * @reserved0: must be zero
+ * @lock_pcr_value: @lock_pcr's value before the lock when the key was
+ *	sealed: the value LOAD expects
+ * @salt_point: the per-key object's ECC P-256 public point, x then y: the
+ *	sessions are salted to it (recorded at ACTIVATE, trust on first use)
+ * @nv_name: TPM Name of the backup counter's NV index, which every
+ *	counter command's HMAC covers
+ * @reserved: must be zero
+ */
+struct tpmkey_state_header {
+	__u8 magic[8];
+	__le16 version;
+	__le16 header_len;
+	__le32 flags;
+	__le32 backend;
+	__le32 parent_handle;
+	__le32 key_len;
+	__le32 sealed_len;
+	__u8 key_id[TPMKEY_KEY_ID_SIZE];
+	__le64 created;
+	__le32 nv_index;
+	__le32 key_handle;
+	__le64 nv_value;
+	__u8 nonce[12];
+	__le32 lock_pcr;
+	__le32 pcr_mask;
+	__le32 reserved0;
+	__u8 lock_pcr_value[TPMKEY_PCR_DIGEST_SIZE];
+	__u8 salt_point[2 * TPMKEY_ECC_COORD_SIZE];
+	__u8 nv_name[TPMKEY_TPM_NAME_SIZE];
+	__u8 reserved[30];
+};
+
+#define TPMKEY_STATE_HEADER_SIZE	256
+#define TPMKEY_STATE_SIZE(sealed_len, key_len) \
+	(TPMKEY_STATE_HEADER_SIZE + (sealed_len) + (key_len) + \
+	 TPMKEY_STATE_TAG_SIZE + TPMKEY_STATE_SUM_SIZE)
 
 #define TPMKEY_IOC_STATUS	_IOWR(TPMKEY_IOC_MAGIC, 0x00, struct tpmkey_status)
 #define TPMKEY_IOC_ACTIVATE	_IOWR(TPMKEY_IOC_MAGIC, 0x01, struct tpmkey_activate)
@@ -315,5 +508,6 @@ struct tpmkey_restore {
 #define TPMKEY_IOC_BACKUP	_IOWR(TPMKEY_IOC_MAGIC, 0x04, struct tpmkey_backup)
 #define TPMKEY_IOC_VERIFY	_IOW(TPMKEY_IOC_MAGIC, 0x05, struct tpmkey_backup)
 #define TPMKEY_IOC_RESTORE	_IOWR(TPMKEY_IOC_MAGIC, 0x06, struct tpmkey_restore)
+#define TPMKEY_IOC_RESEAL	_IOWR(TPMKEY_IOC_MAGIC, 0x07, struct tpmkey_reseal)
 
 #endif /* _UAPI_LINUX_TPMKEY_H */
