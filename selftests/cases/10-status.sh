@@ -133,6 +133,6 @@ expect_status "without the module, status exits 3 and says to load it" 3 \
 	vm --no-module "$s"
 
 expect_status "an unknown command is a usage error (2)" 2 \
-	"$top/userspace/tpmkeyctl" frobnicate
+	"$top/cli/tpmkeyctl" frobnicate
 
 finish
