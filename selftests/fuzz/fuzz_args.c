@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * tpmkeyctl's command line: the real main() of userspace/tpmkeyctl.c
- * (compiled with -Dmain=tpmkeyctl_main) and the real subcommands with
- * their option parsers (ctl_tpm_option(), backup_option(), the KDF and
- * key-size options), over an argv made from the input: NUL-separated
+ * tpmkeyctl's command line: the real main() of cli/tpmkeyctl.c
+ * (compiled with -Dmain=tpmkeyctl_main), the real command table, runner
+ * and commands with their option parsers, over an argv made from the
+ * input: NUL-separated
  * arguments after argv[0] = "tpmkeyctl".
  *
  * Nothing is executed: the module, the state directory, the TPM, the USB
@@ -25,11 +25,11 @@
 #include <libdevmapper.h>
 #include <keyutils.h>
 
+#include <sys/stat.h>
+#include <sys/syscall.h>
+
 #include "ctl.h"
 #include "fuzz.h"
-#include "lib/libtpmkey.h"
-#include "tpm.h"
-#include "usb.h"
 #include "wipe.h"
 
 int tpmkeyctl_main(int argc, char *argv[]);
@@ -42,7 +42,7 @@ int tpmkeyctl_main(int argc, char *argv[]);
 /* What ACTIVATE handed to the TPM and the module, for the checks. */
 static struct {
 	bool srk, counter, activate;
-	uint32_t parent, nv_index, key_len;
+	uint32_t parent, nv_index, key_len, pcr_mask;
 } seen;
 
 /* ---- syslog: the audit trail stays out of the system log ---- */
@@ -78,8 +78,18 @@ void vsyslog(int prio, const char *fmt, va_list ap)
 	(void)ap;
 }
 
-/* ---- statefile.c: no state; the lock is /dev/null ---- */
-int state_read(const char *dir, void *buf, size_t size, size_t *len)
+/* ---- the state directory: never made here ---- */
+int mkdir(const char *path, mode_t mode)
+{
+	if (!strcmp(path, TPMKEY_STATE_DIR_DEFAULT)) {
+		errno = EROFS;
+		return -1;
+	}
+	return syscall(SYS_mkdir, path, mode);
+}
+
+/* ---- libtpmkey: no state, a module that says ENODEV ---- */
+int tpmkey_state_read(const char *dir, void *buf, size_t size, size_t *len)
 {
 	(void)dir;
 	(void)buf;
@@ -88,7 +98,7 @@ int state_read(const char *dir, void *buf, size_t size, size_t *len)
 	return -ENOENT;
 }
 
-int state_write(const char *dir, const void *buf, size_t len)
+int tpmkey_state_write(const char *dir, const void *buf, size_t len)
 {
 	(void)dir;
 	(void)buf;
@@ -96,29 +106,29 @@ int state_write(const char *dir, const void *buf, size_t len)
 	return -EROFS;
 }
 
-int state_destroy(const char *dir)
+int tpmkey_state_destroy(const char *dir)
 {
 	(void)dir;
-	NEVER("state_destroy()");
+	NEVER("tpmkey_state_destroy()");
 }
 
-int state_lock(const char *dir)
+int tpmkey_state_key_id(const void *state, size_t len,
+			uint8_t key_id[TPMKEY_KEY_ID_SIZE])
 {
-	(void)dir;
+	(void)state;
+	(void)len;
+	(void)key_id;
+	return -EBADMSG;
+}
+
+int tpmkey_lock(void)
+{
 	return open("/dev/null", O_RDONLY | O_CLOEXEC);
-}
-
-/* ---- device.c and libtpmkey: a module that says ENODEV ---- */
-int ctl_open_device(struct ctl *ctl, int *fd)
-{
-	(void)ctl;
-	*fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-	return *fd < 0 ? TK_EINTERNAL : TK_OK;
 }
 
 int tpmkey_open(void)
 {
-	NEVER("tpmkey_open()");
+	return open("/dev/null", O_RDONLY | O_CLOEXEC);
 }
 
 int tpmkey_get_status(int fd, struct tpmkey_status *st)
@@ -129,8 +139,8 @@ int tpmkey_get_status(int fd, struct tpmkey_status *st)
 }
 
 int tpmkey_activate(int fd, uint32_t key_len, uint32_t parent,
-		    uint32_t nv_index, void *state, size_t *state_len,
-		    uint8_t key_id[TPMKEY_KEY_ID_SIZE])
+		    uint32_t nv_index, uint32_t pcr_mask, void *state,
+		    size_t *state_len, uint8_t key_id[TPMKEY_KEY_ID_SIZE])
 {
 	(void)fd;
 	(void)state;
@@ -140,6 +150,7 @@ int tpmkey_activate(int fd, uint32_t key_len, uint32_t parent,
 	seen.key_len = key_len;
 	seen.parent = parent;
 	seen.nv_index = nv_index;
+	seen.pcr_mask = pcr_mask;
 	return -ENODEV;
 }
 
@@ -160,7 +171,8 @@ int tpmkey_erase(int fd, const uint8_t key_id[TPMKEY_KEY_ID_SIZE])
 	NEVER("tpmkey_erase()");
 }
 
-int tpmkey_backup(int fd, const uint8_t *kek, void *file, size_t *file_len)
+int tpmkey_backup(int fd, const uint8_t kek[TPMKEY_KEK_SIZE], void *file,
+		  size_t *file_len)
 {
 	(void)fd;
 	(void)kek;
@@ -169,8 +181,8 @@ int tpmkey_backup(int fd, const uint8_t *kek, void *file, size_t *file_len)
 	NEVER("tpmkey_backup()");
 }
 
-int tpmkey_verify(int fd, const uint8_t *kek, const void *file,
-		  size_t file_len)
+int tpmkey_verify(int fd, const uint8_t kek[TPMKEY_KEK_SIZE],
+		  const void *file, size_t file_len)
 {
 	(void)fd;
 	(void)kek;
@@ -179,10 +191,10 @@ int tpmkey_verify(int fd, const uint8_t *kek, const void *file,
 	NEVER("tpmkey_verify()");
 }
 
-int tpmkey_restore(int fd, const uint8_t *kek, const void *file,
-		   size_t file_len, uint32_t parent, uint32_t nv_index,
-		   void *state, size_t *state_len,
-		   uint8_t key_id[TPMKEY_KEY_ID_SIZE])
+int tpmkey_restore(int fd, const uint8_t kek[TPMKEY_KEK_SIZE],
+		   const void *file, size_t file_len, uint32_t parent,
+		   uint32_t nv_index, uint32_t pcr_mask, void *state,
+		   size_t *state_len, uint8_t key_id[TPMKEY_KEY_ID_SIZE])
 {
 	(void)fd;
 	(void)kek;
@@ -190,139 +202,79 @@ int tpmkey_restore(int fd, const uint8_t *kek, const void *file,
 	(void)file_len;
 	(void)parent;
 	(void)nv_index;
+	(void)pcr_mask;
 	(void)state;
 	(void)state_len;
 	(void)key_id;
 	NEVER("tpmkey_restore()");
 }
 
-/* ---- tpm.c: a TPM that provisions anything ---- */
-int tk_tpm_open(const char *tcti, struct tk_tpm *tpm, char *err,
-		size_t errlen)
+int tpmkey_reseal(int fd, const uint8_t key_id[TPMKEY_KEY_ID_SIZE],
+		  uint32_t pcr_mask, void *state, size_t *state_len)
+{
+	(void)fd;
+	(void)key_id;
+	(void)pcr_mask;
+	(void)state;
+	(void)state_len;
+	NEVER("tpmkey_reseal()");
+}
+
+/* ---- the TPM: provisions anything ---- */
+int tpmkey_provision(const char *tcti, uint32_t parent, uint32_t nv_index,
+		     bool *srk_created, char *err, size_t errlen)
 {
 	(void)tcti;
 	(void)err;
 	(void)errlen;
-	memset(tpm, 0, sizeof(*tpm));
-	return 0;
-}
-
-void tk_tpm_close(struct tk_tpm *tpm)
-{
-	(void)tpm;
-}
-
-int tk_tpm_ensure_srk(struct tk_tpm *tpm, uint32_t handle, bool *created,
-		      char *err, size_t errlen)
-{
-	(void)tpm;
-	(void)err;
-	(void)errlen;
-	seen.srk = true;
-	seen.parent = handle;
-	*created = false;
-	return 0;
-}
-
-int tk_tpm_counter_define(struct tk_tpm *tpm, uint32_t nv_index, char *err,
-			  size_t errlen)
-{
-	(void)tpm;
-	(void)err;
-	(void)errlen;
-	seen.counter = true;
+	seen.srk = seen.counter = true;
+	seen.parent = parent;
 	seen.nv_index = nv_index;
+	*srk_created = false;
 	return 0;
 }
 
-int tk_tpm_key_name(struct tk_tpm *tpm, uint32_t handle,
-		    uint8_t digest[TK_TPM_NAME_DIGEST_SIZE], char *err,
-		    size_t errlen)
+int tpmkey_tpm_id(const char *tcti, uint32_t parent,
+		  uint8_t id[TPMKEY_TPM_ID_SIZE], char *err, size_t errlen)
 {
-	(void)tpm;
-	(void)handle;
-	(void)digest;
+	(void)tcti;
+	(void)parent;
+	(void)id;
 	snprintf(err, errlen, "stub");
 	return -ENODEV;
 }
 
-/* ---- usb.c, wipe.c: never reached ---- */
-int usb_find(const char *sysfs_root, const char *dev_root,
-	     struct usb_stick *st, unsigned int wait_ms, char *err,
-	     size_t errlen)
+/* ---- the stick, wiping: never reached ---- */
+int tpmkey_stick_find(struct tpmkey_stick **out, unsigned int wait_ms,
+		      char *err, size_t errlen)
 {
-	(void)sysfs_root;
-	(void)dev_root;
-	(void)st;
+	(void)out;
 	(void)wait_ms;
 	(void)err;
 	(void)errlen;
-	NEVER("usb_find()");
+	NEVER("tpmkey_stick_find()");
 }
 
-int usb_mount(struct usb_stick *st, bool writable, char *err, size_t errlen)
-{
-	(void)st;
-	(void)writable;
-	(void)err;
-	(void)errlen;
-	NEVER("usb_mount()");
-}
-
-int usb_umount(struct usb_stick *st)
-{
-	(void)st;
-	NEVER("usb_umount()");
-}
-
-int usb_check_space(const struct usb_stick *st, uint64_t need, char *err,
-		    size_t errlen)
-{
-	(void)st;
-	(void)need;
-	(void)err;
-	(void)errlen;
-	NEVER("usb_check_space()");
-}
-
-int usb_probe_write(const struct usb_stick *st, char *err, size_t errlen)
-{
-	(void)st;
-	(void)err;
-	(void)errlen;
-	NEVER("usb_probe_write()");
-}
-
-int usb_write_file(const struct usb_stick *st, const char *name,
-		   const void *buf, size_t len, char *err, size_t errlen)
-{
-	(void)st;
-	(void)name;
-	(void)buf;
-	(void)len;
-	(void)err;
-	(void)errlen;
-	NEVER("usb_write_file()");
-}
-
-int usb_read_file(const struct usb_stick *st, const char *name, void *buf,
-		  size_t cap, size_t *len, char *err, size_t errlen)
-{
-	(void)st;
-	(void)name;
-	(void)buf;
-	(void)cap;
-	(void)len;
-	(void)err;
-	(void)errlen;
-	NEVER("usb_read_file()");
-}
-
-bool usb_same_stick(const struct usb_stick *st)
-{
-	(void)st;
-	NEVER("usb_same_stick()");
-}
+/* After tpmkey_stick_find(), which never returns here (no parameter use). */
+#define STICK_NEVER(ret, name, ...) \
+	ret name(__VA_ARGS__) { NEVER(#name "()"); }
+STICK_NEVER(void, tpmkey_stick_free, struct tpmkey_stick *st)
+STICK_NEVER(const char *, tpmkey_stick_device, const struct tpmkey_stick *st)
+STICK_NEVER(bool, tpmkey_stick_readonly, const struct tpmkey_stick *st)
+STICK_NEVER(bool, tpmkey_stick_same, const struct tpmkey_stick *st)
+STICK_NEVER(int, tpmkey_stick_mount, struct tpmkey_stick *st, bool w,
+	    char *err, size_t errlen)
+STICK_NEVER(int, tpmkey_stick_umount, struct tpmkey_stick *st)
+STICK_NEVER(int, tpmkey_stick_check_space, const struct tpmkey_stick *st,
+	    uint64_t need, char *err, size_t errlen)
+STICK_NEVER(int, tpmkey_stick_probe_write, const struct tpmkey_stick *st,
+	    char *err, size_t errlen)
+STICK_NEVER(bool, tpmkey_stick_has_file, const struct tpmkey_stick *st,
+	    const char *name)
+STICK_NEVER(int, tpmkey_stick_store_backup, struct tpmkey_stick *st,
+	    const void *file, size_t len, char *err, size_t errlen)
+STICK_NEVER(int, tpmkey_stick_load_backup, struct tpmkey_stick *st,
+	    void *file, size_t *len, char *err, size_t errlen)
 
 int wipe_check(const char *path, char *holder, size_t holder_len)
 {
@@ -339,6 +291,11 @@ int wipe_device(const char *path)
 }
 
 /* ---- device-mapper and the keyring: "close" gets this far ---- */
+void dm_log_with_errno_init(dm_log_with_errno_fn fn)
+{
+	(void)fn;
+}
+
 struct dm_task *dm_task_create(int type)
 {
 	(void)type;
@@ -469,6 +426,7 @@ static void check_seen(int argc, char **argv)
 			   literal(argc, argv, seen.key_len, 0));
 		FUZZ_CHECK((seen.parent >> 24) == 0x81);
 		FUZZ_CHECK((seen.nv_index >> 24) == 0x01);
+		FUZZ_CHECK(!(seen.pcr_mask & ~TPMKEY_PCR_MASK_ALLOWED));
 	}
 }
 
@@ -490,6 +448,9 @@ static const struct {
 	SEED("open\0/dev/null\0name"),
 	SEED("close\0name"),
 	SEED("activate\0--help"),
+	SEED("activate\0--pcrs\0" "0+7"),
+	SEED("reseal\0--pcrs=none"),
+	SEED("close\0-h"),
 	SEED("--version"),
 };
 

@@ -2,12 +2,12 @@
 /*
  * tpmkeyctl's backup file reader: TPMKEY.BAK read from a "mounted stick"
  * (a scratch directory) with usb_read_file(), as ctl_read_backup() does,
- * then backup_header_parse(), as verify-backup and restore do before they
- * ask for the password (userspace/usb.c, backupfile.c).
+ * then tpmkey_backup_header_parse(), as verify-backup and restore do before they
+ * ask for the password (lib/usb.c, backupfile.c).
  *
  * Checks: a file larger than TPMKEY_BACKUP_SIZE_MAX is -EFBIG; otherwise
  * it is read back byte for byte; a header the parser accepts has the exact
- * length, KDF parameters within bounds, and is what backup_header_init()
+ * length, KDF parameters within bounds, and is what tpmkey_backup_header_init()
  * writes for those parameters and the file's key fields (apart from the
  * nonce, which the module fills in, and the reserved bytes).
  */
@@ -17,7 +17,8 @@
 #include <stddef.h>
 #include <unistd.h>
 
-#include "backupfile.h"
+#include "kdf.h"
+#include "usb.h"
 #include "fuzz.h"
 #include "tmpdir.h"
 
@@ -25,7 +26,7 @@ static struct usb_stick stick;
 
 static void make_seeds(const char *dir)
 {
-	static const struct kdf_params kdfs[] = {
+	static const struct tpmkey_kdf kdfs[] = {
 		{ 4, 512 * 1024, 2 }, { 1, 8192, 1 }, { 64, 4194304, 16 },
 	};
 	struct tpmkey_backup_header hdr;
@@ -40,7 +41,7 @@ static void make_seeds(const char *dir)
 	memcpy(st.key_id, "backupfile seed", 16);
 	for (i = 0; i < sizeof(kdfs) / sizeof(kdfs[0]); i++) {
 		st.key_len = i == 1 ? 32 : 64;
-		backup_header_init(&hdr, &kdfs[i], salt, &st, tpm_id);
+		tpmkey_backup_header_init(&hdr, &kdfs[i], salt, &st, tpm_id);
 		memset(file, 0x3c, sizeof(file));
 		memcpy(file, &hdr, sizeof(hdr));
 		memset(file + offsetof(struct tpmkey_backup_header, nonce),
@@ -71,7 +72,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct tpmkey_status st = { 0 };
 	uint8_t file[TPMKEY_BACKUP_SIZE_MAX], salt[KDF_SALT_SIZE];
 	char path[PATH_MAX], err[256];
-	struct kdf_params kdf;
+	struct tpmkey_kdf kdf;
 	size_t len;
 	int fd, ret;
 
@@ -92,7 +93,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_CHECK(ret == 0 && len == size && !memcmp(file, data, size));
 
 	memset(&kdf, 0xa5, sizeof(kdf));
-	if (!backup_header_parse(file, len, &kdf, salt))
+	if (tpmkey_backup_header_parse(file, len, &kdf, salt))
 		return 0;
 
 	FUZZ_CHECK(len >= sizeof(hdr));
@@ -111,7 +112,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	st.key_len = le32toh(hdr.key_len);
 	memcpy(st.key_id, hdr.key_id, sizeof(st.key_id));
 	st.created = le64toh(hdr.created);
-	backup_header_init(&again, &kdf, salt, &st, hdr.tpm_id);
+	tpmkey_backup_header_init(&again, &kdf, salt, &st, hdr.tpm_id);
 	memcpy(again.nonce, hdr.nonce, sizeof(again.nonce));
 	memcpy(again.reserved, hdr.reserved, sizeof(again.reserved));
 	FUZZ_CHECK(!memcmp(&again, &hdr, sizeof(hdr)));

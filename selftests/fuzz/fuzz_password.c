@@ -2,7 +2,7 @@
 /*
  * tpmkeyctl's password reader, password_read() for --password-fd (the
  * input through a pipe or a memfd) and --password-file
- * (userspace/password.c, secret.c).
+ * (cli/password.c, lib/secret.c).
  *
  * Input: one mode byte (bits 0-1: memfd, pipe, file, memfd), then what
  * the reader reads.  Checks against a model of the documented rules
