@@ -86,9 +86,9 @@ bool tpmkey_valid_pcr_mask(const struct tpmkey_device *tk, u32 pcr_mask)
 
 /* The checks ACTIVATE and RESTORE share; ENOSPC tells the size needed. */
 int tpmkey_new_key_request(struct tpmkey_device *tk, void __user *uarg,
-				  void *req, size_t req_size,
-				  u32 *state_len, u32 parent, u32 nv_index,
-				  u32 pcr_mask, u64 state_ptr)
+			   void *req, size_t req_size, u32 *state_len,
+			   u32 parent, u32 nv_index, u32 pcr_mask,
+			   u64 state_ptr)
 {
 	if (!tpmkey_valid_parent(parent) || !tpmkey_valid_nv_index(nv_index) ||
 	    !tpmkey_valid_pcr_mask(tk, pcr_mask) || !state_ptr)
@@ -203,24 +203,22 @@ void tpmkey_set_inactive(struct tpmkey_device *tk)
 bool tpmkey_backup_used(struct tpmkey_device *tk)
 {
 	const struct tpmkey_key_info *info = &tk->info;
+	const struct tpmkey_backend *b = tpmkey_backend(info->backend);
 	u64 value;
 	int ret;
 
 	if (tk->backup != TPMKEY_ALLOWANCE_UNKNOWN)
 		return tk->backup == TPMKEY_ALLOWANCE_USED;
 
-	ret = tpmkey_backend(info->backend)->counter(info, TPMKEY_COUNTER_READ,
-						      &value);
-	if (ret == -ENOENT || ret == -ENODATA) {
-		tk->backup = TPMKEY_ALLOWANCE_USED;	/* the counter is gone */
-	} else if (ret) {
+	ret = b->counter(info, TPMKEY_COUNTER_READ, &value);
+	if (ret && ret != -ENOENT && ret != -ENODATA) {
 		pr_info_ratelimited("key %*phN: backup counter 0x%08x unreadable (%d)\n",
 				    TPMKEY_KEY_ID_SIZE, info->key_id,
 				    info->nv_index, ret);
 		return true;
-	} else {
-		tk->backup = value != info->nv_value ? TPMKEY_ALLOWANCE_USED :
-			     TPMKEY_ALLOWANCE_LEFT;
 	}
+	/* A counter that is gone cannot allow a backup any more. */
+	tk->backup = ret || value != info->nv_value ? TPMKEY_ALLOWANCE_USED :
+		     TPMKEY_ALLOWANCE_LEFT;
 	return tk->backup == TPMKEY_ALLOWANCE_USED;
 }

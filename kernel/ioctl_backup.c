@@ -85,6 +85,7 @@ static int tpmkey_backup_make(struct tpmkey_device *tk,
 {
 	struct tpmkey_backup_header *hdr = (void *)file;
 	const struct tpmkey_key_info *info = &tk->info;
+	const struct tpmkey_backend *b;
 	u64 value;
 	int ret;
 
@@ -112,9 +113,8 @@ static int tpmkey_backup_make(struct tpmkey_device *tk,
 	if (ret)
 		return ret;
 
-	ret = tpmkey_backend(info->backend)->counter(info,
-						      TPMKEY_COUNTER_CONSUME,
-						      &value);
+	b = tpmkey_backend(info->backend);
+	ret = b->counter(info, TPMKEY_COUNTER_CONSUME, &value);
 	if (ret == -EALREADY || ret == -ENOENT || ret == -ENODATA) {
 		pr_info("backup of key %*phN refused: counter 0x%08x %s\n",
 			TPMKEY_KEY_ID_SIZE, info->key_id, info->nv_index,

@@ -221,13 +221,15 @@ static int tpmkey_tpm2_seal(struct tpmkey_device *tk,
 		tpmkey_tpm2_flush(&tpm, s.handle);
 		s.handle = 0;
 	}
-	if (!ret)
-		ret = tpmkey_tpm_refused(tpmkey_sealed_create(&tpm,
-					info->key_handle, &key_name,
-					s.handle ? &s : NULL, policy, kmk,
-					sealed, sealed_len) ?:
-					tpmkey_boot_lock_close(tk, &tpm,
-					info->lock_pcr, info->lock_pcr_value));
+	if (ret)
+		goto out;
+	ret = tpmkey_sealed_create(&tpm, info->key_handle, &key_name,
+				   s.handle ? &s : NULL, policy, kmk, sealed,
+				   sealed_len) ?:
+	      tpmkey_boot_lock_close(tk, &tpm, info->lock_pcr,
+				     info->lock_pcr_value);
+	if (ret)
+		ret = tpmkey_tpm_refused(ret);
 out:
 	if (ret) {
 		tpmkey_tpm2_flush(&tpm, s.handle);

@@ -133,11 +133,12 @@ static void tpmkey_tpm2_cphash(const struct tpmkey_cmd *cmd, const u8 *params,
 	struct tpmkey_name handle_name;
 	const struct tpmkey_name *name;
 	struct sha256_state sha;
-	__be32 cc = cpu_to_be32(cmd->cc);
 	unsigned int i;
+	u8 cc[4];
 
+	put_unaligned_be32(cmd->cc, cc);
 	sha256_init(&sha);
-	sha256_update(&sha, (u8 *)&cc, sizeof(cc));
+	sha256_update(&sha, cc, sizeof(cc));
 	for (i = 0; i < cmd->nr_handles; i++) {
 		name = cmd->names[i];
 		if (!name) {
@@ -201,8 +202,7 @@ static int tpmkey_tpm2_check_auth(const struct tpmkey_cmd *cmd, u8 *params,
 				  u32 auth_len)
 {
 	struct tpmkey_session *s = cmd->session;
-	__be32 cc = cpu_to_be32(cmd->cc), rc = 0;
-	u8 rphash[SHA256_DIGEST_SIZE];
+	u8 rphash[SHA256_DIGEST_SIZE], rc_cc[8] = {};
 	const u8 *nonce, *hmac;
 	struct sha256_state sha;
 	int nonce_len, hmac_len, len;
@@ -219,9 +219,10 @@ static int tpmkey_tpm2_check_auth(const struct tpmkey_cmd *cmd, u8 *params,
 		return -EBADMSG;
 	hmac = auth + 5 + nonce_len;
 
+	/* responseCode (0: only successes carry parameters), commandCode */
+	put_unaligned_be32(cmd->cc, rc_cc + 4);
 	sha256_init(&sha);
-	sha256_update(&sha, (u8 *)&rc, sizeof(rc));
-	sha256_update(&sha, (u8 *)&cc, sizeof(cc));
+	sha256_update(&sha, rc_cc, sizeof(rc_cc));
 	sha256_update(&sha, params, params_len);
 	sha256_final(&sha, rphash);
 	ret = tpmkey_session_check_response(s, rphash, nonce, attrs, hmac);

@@ -9,15 +9,15 @@
 #define _TPMKEY_TPM2_COMPAT_H
 
 #include <linux/tpm.h>
-#include <linux/version.h>
 
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
-#include <linux/unaligned.h>
-#else
-#include <asm/unaligned.h>
-#endif
+/*
+ * The unaligned helpers moved from asm/ to linux/ in 6.12; algapi.h brings
+ * them on both (and crypto_memneq()).
+ */
+#include <crypto/algapi.h>
 
-#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 10, 0)
+/* EC_PT_SZ came with the others, in 6.10's tpm.h, whatever the config. */
+#ifndef EC_PT_SZ
 #define TPM_ALG_AES			0x0006
 #define TPM_ALG_ECC			0x0023
 #define TPM_ALG_CFB			0x0043

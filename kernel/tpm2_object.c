@@ -76,9 +76,8 @@ void tpmkey_key_name(struct tpmkey_tpm *tpm, const u8 *point,
  */
 void tpmkey_policy_digest(u32 pcr_mask, const u8 *digests, u8 *policy)
 {
-	u8 sel[4 + 2 + 1 + 3], values[SHA256_DIGEST_SIZE];
+	u8 sel[4 + 2 + 1 + 3], values[SHA256_DIGEST_SIZE], cc[4];
 	struct sha256_state sha;
-	__be32 cc = cpu_to_be32(TPM2_CC_POLICY_PCR);
 	unsigned int pcr;
 
 	sha256_init(&sha);
@@ -96,10 +95,11 @@ void tpmkey_policy_digest(u32 pcr_mask, const u8 *digests, u8 *policy)
 	sel[8] = (pcr_mask >> 8) & 0xff;
 	sel[9] = (pcr_mask >> 16) & 0xff;
 
+	put_unaligned_be32(TPM2_CC_POLICY_PCR, cc);
 	memset(policy, 0, SHA256_DIGEST_SIZE);
 	sha256_init(&sha);
 	sha256_update(&sha, policy, SHA256_DIGEST_SIZE);
-	sha256_update(&sha, (u8 *)&cc, sizeof(cc));
+	sha256_update(&sha, cc, sizeof(cc));
 	sha256_update(&sha, sel, sizeof(sel));
 	sha256_update(&sha, values, sizeof(values));
 	sha256_final(&sha, policy);

@@ -5,7 +5,6 @@
 #include "tpm2_cmd.h"
 #include "tpmkey.h"
 
-
 void tpmkey_key_name(struct tpmkey_tpm *tpm, const u8 *point,
 		     struct tpmkey_name *name);
 void tpmkey_policy_digest(u32 pcr_mask, const u8 *digests, u8 *policy);

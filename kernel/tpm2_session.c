@@ -56,28 +56,31 @@ static void tpmkey_hmac_final(struct tpmkey_hmac *h, u8 *out)
 	memzero_explicit(h, sizeof(*h));
 }
 
-/*
- * KDFa (Part 1, 11.4.10.2) with SHA-256 and two 32-byte contexts; the
- * label is hashed with its terminating NUL.
- */
-static void tpmkey_kdfa(const u8 *key, size_t key_len, const char *label,
-			const u8 *u, const u8 *v, u8 *out, size_t bytes)
+/* KDF labels are hashed with their terminating NUL (Part 1, 11.4.10). */
+static const u8 tpmkey_label_secret[] = "SECRET";
+static const u8 tpmkey_label_ath[] = "ATH";
+static const u8 tpmkey_label_cfb[] = "CFB";
+
+/* KDFa (Part 1, 11.4.10.2) with SHA-256 and two 32-byte contexts. */
+static void tpmkey_kdfa(const u8 *key, size_t key_len, const u8 *label,
+			size_t label_len, const u8 *u, const u8 *v, u8 *out,
+			size_t bytes)
 {
-	const __be32 bits = cpu_to_be32(bytes * 8);
-	u8 block[SHA256_DIGEST_SIZE];
+	u8 block[SHA256_DIGEST_SIZE], c[4], bits[4];
 	struct tpmkey_hmac h;
 	u32 counter;
+	size_t n;
 
+	put_unaligned_be32(bytes * 8, bits);
 	for (counter = 1; bytes; counter++) {
-		__be32 c = cpu_to_be32(counter);
-		size_t n = min(bytes, sizeof(block));
-
+		n = bytes < sizeof(block) ? bytes : sizeof(block);
+		put_unaligned_be32(counter, c);
 		tpmkey_hmac_init(&h, key, key_len);
-		sha256_update(&h.sha, (u8 *)&c, sizeof(c));
-		sha256_update(&h.sha, label, strlen(label) + 1);
+		sha256_update(&h.sha, c, sizeof(c));
+		sha256_update(&h.sha, label, label_len);
 		sha256_update(&h.sha, u, TPMKEY_NONCE_SIZE);
 		sha256_update(&h.sha, v, TPMKEY_NONCE_SIZE);
-		sha256_update(&h.sha, (u8 *)&bits, sizeof(bits));
+		sha256_update(&h.sha, bits, sizeof(bits));
 		tpmkey_hmac_final(&h, block);
 		memcpy(out, block, n);
 		out += n;
@@ -87,16 +90,16 @@ static void tpmkey_kdfa(const u8 *key, size_t key_len, const char *label,
 }
 
 /* KDFe (Part 1, 11.4.10.3) for one SHA-256 block: the ECDH salt. */
-static void tpmkey_kdfe(const u8 *z, const char *label, const u8 *party_u,
-			const u8 *party_v, u8 *out)
+static void tpmkey_kdfe(const u8 *z, const u8 *label, size_t label_len,
+			const u8 *party_u, const u8 *party_v, u8 *out)
 {
-	const __be32 c = cpu_to_be32(1);
+	static const u8 c[4] = { 0, 0, 0, 1 };
 	struct sha256_state sha;
 
 	sha256_init(&sha);
-	sha256_update(&sha, (u8 *)&c, sizeof(c));
+	sha256_update(&sha, c, sizeof(c));
 	sha256_update(&sha, z, TPMKEY_ECC_COORD_SIZE);
-	sha256_update(&sha, label, strlen(label) + 1);
+	sha256_update(&sha, label, label_len);
 	sha256_update(&sha, party_u, TPMKEY_ECC_COORD_SIZE);
 	sha256_update(&sha, party_v, TPMKEY_ECC_COORD_SIZE);
 	sha256_final(&sha, out);
@@ -170,7 +173,8 @@ int tpmkey_session_salt(const u8 *tpm_point, u8 *ephemeral, u8 *salt)
 	if (ret)
 		goto out;
 	/* Z is the shared point's x; PartyU is ours, PartyV the TPM's. */
-	tpmkey_kdfe(z, "SECRET", ephemeral, tpm_point, salt);
+	tpmkey_kdfe(z, tpmkey_label_secret,
+		    sizeof(tpmkey_label_secret), ephemeral, tpm_point, salt);
 out:
 	kpp_request_free(req);
 	kfree_sensitive(buf);
@@ -187,7 +191,8 @@ out:
  */
 void tpmkey_session_begin(struct tpmkey_session *s)
 {
-	tpmkey_kdfa(s->salt, sizeof(s->salt), "ATH", s->nonce_tpm,
+	tpmkey_kdfa(s->salt, sizeof(s->salt), tpmkey_label_ath,
+		    sizeof(tpmkey_label_ath), s->nonce_tpm,
 		    s->nonce_caller, s->key, sizeof(s->key));
 	memzero_explicit(s->salt, sizeof(s->salt));
 }
@@ -271,8 +276,9 @@ static int tpmkey_session_cfb(const struct tpmkey_session *s, const u8 *newer,
 	aes = kmalloc(sizeof(*aes), GFP_KERNEL);
 	if (!aes)
 		return -ENOMEM;
-	tpmkey_kdfa(s->key, sizeof(s->key), "CFB", newer, older, key_iv,
-		    sizeof(key_iv));
+	tpmkey_kdfa(s->key, sizeof(s->key), tpmkey_label_cfb,
+		    sizeof(tpmkey_label_cfb), newer, older,
+		    key_iv, sizeof(key_iv));
 	ret = aes_expandkey(aes, key_iv, AES_KEYSIZE_128);
 	if (ret)
 		goto out;

@@ -79,7 +79,7 @@ struct tpmkey_backend;
  */
 struct tpmkey_device {
 	struct miscdevice misc;
-	struct mutex lock;
+	struct mutex lock;	/* guards the fields below */
 	enum tpmkey_state state;
 	bool busy;
 	struct key *dek_key;

@@ -40,9 +40,12 @@
 #define TPMKEY_KEY_ID_SIZE		16
 #define TPMKEY_DEK_SIZE_MIN		32
 #define TPMKEY_DEK_SIZE_MAX		64
-/* A DEK is one AES-XTS key pair: 2 x 128 or 2 x 256 bits. */
-#define TPMKEY_DEK_SIZE_VALID(n)	((n) == TPMKEY_DEK_SIZE_MIN || \
-					 (n) == TPMKEY_DEK_SIZE_MAX)
+/*
+ * A DEK is one AES-XTS key pair, 2 x 128 or 2 x 256 bits: MIN or MAX,
+ * which is twice MIN (the test evaluates @n once).
+ */
+#define TPMKEY_DEK_SIZE_VALID(n)	((((__u32)(n) - TPMKEY_DEK_SIZE_MIN) & \
+					  ~(__u32)TPMKEY_DEK_SIZE_MIN) == 0)
 /* Largest state blob ACTIVATE can produce or LOAD accepts. */
 #define TPMKEY_STATE_SIZE_MAX		2048
 /* Default persistent handle of the TPM storage key that seals the KMK. */
@@ -98,8 +101,8 @@ enum tpmkey_state {
  * sealing gives.  The native backend gives all; trusted keys give none of
  * them on 6.1 and 6.12 as Debian and this project build them.
  */
-#define TPMKEY_PROT_BUS			(1U << 0)	/* salted, encrypted,
-							 * HMAC-checked sessions */
+/* salted, encrypted, HMAC-checked sessions */
+#define TPMKEY_PROT_BUS			(1U << 0)
 #define TPMKEY_PROT_BOOT_LOCK		(1U << 1)	/* PCR policy + lock */
 #define TPMKEY_PROT_TPM_ERASE		(1U << 2)	/* per-key TPM object */
 
