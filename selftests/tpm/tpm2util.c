@@ -74,3 +74,59 @@ void hex_dump(FILE *f, const uint8_t *buf, size_t len)
 			fputc('\n', f);
 	}
 }
+
+/* Skip a TPM2B at *@off of @buf (@len bytes); -1 if it overruns. */
+int skip_tpm2b(const uint8_t *buf, size_t len, size_t *off)
+{
+	if (*off + 2 > len || *off + 2 + get_be16(buf + *off) > len)
+		return -1;
+	*off += 2 + get_be16(buf + *off);
+	return 0;
+}
+
+/* Skip an algorithm id and, unless it is TPM_ALG_NULL, @more bytes. */
+static int skip_alg(const uint8_t *buf, size_t len, size_t *off, size_t more)
+{
+	if (*off + 2 > len)
+		return -1;
+	if (get_be16(buf + *off) != TPM2_ALG_NULL)
+		*off += more;
+	*off += 2;
+	return *off > len ? -1 : 0;
+}
+
+/*
+ * The offset of the TPMS_ECC_POINT of a P-256 key in the TPM2B_PUBLIC at
+ * @off, or 0 if it is no such key (TPM 2.0 Part 2: TPMT_PUBLIC,
+ * TPMS_ECC_PARMS).
+ */
+size_t find_p256_point(const uint8_t *buf, size_t len, size_t off)
+{
+	size_t end, curve;
+
+	if (off + 2 > len || off + 2 + get_be16(buf + off) > len)
+		return 0;
+	end = off + 2 + get_be16(buf + off);
+	off += 2;
+	if (off + 8 > end || get_be16(buf + off) != TPM2_ALG_ECC)
+		return 0;
+	off += 8;				/* type, nameAlg, attributes */
+	if (skip_tpm2b(buf, end, &off) ||	/* authPolicy */
+	    skip_alg(buf, end, &off, 4))	/* symmetric: keyBits, mode */
+		return 0;
+	if (off + 2 > end)
+		return 0;
+	if (skip_alg(buf, end, &off,		/* scheme: hashAlg (, count) */
+		     get_be16(buf + off) == TPM2_ALG_ECDAA ? 4 : 2))
+		return 0;
+	curve = off;
+	off += 2;
+	if (skip_alg(buf, end, &off, 2))	/* kdf: hashAlg */
+		return 0;
+	if (curve + 2 > end || get_be16(buf + curve) != TPM2_ECC_NIST_P256 ||
+	    off + 4 + 2 * P256_COORD > end ||
+	    get_be16(buf + off) != P256_COORD ||
+	    get_be16(buf + off + 2 + P256_COORD) != P256_COORD)
+		return 0;
+	return off;
+}

@@ -75,6 +75,17 @@ static inline void put_be64(uint8_t *p, uint64_t v)
 	put_be32(p + 4, (uint32_t)v);
 }
 
+#define P256_COORD		32
+
+/* Skip a TPM2B at *@off of @buf (@len bytes); -1 if it overruns. */
+int skip_tpm2b(const uint8_t *buf, size_t len, size_t *off);
+
+/*
+ * The offset of the TPMS_ECC_POINT (x and y, each a 32-byte TPM2B) of a
+ * NIST P-256 key in the TPM2B_PUBLIC at @off of @buf, or 0 if it is none.
+ */
+size_t find_p256_point(const uint8_t *buf, size_t len, size_t off);
+
 /* The TPM2_CC_* name of @cc without "TPM2_", or NULL if unknown. */
 const char *tpm2_cc_name(uint32_t cc);
 
