@@ -22,7 +22,6 @@ if ! make -s -C "$tools" >"$CASE_TMP/make.log" 2>&1; then
 	fail "selftests/tpm (sniff-kmk, tpm-proxy) builds"
 	finish
 fi
-NV_INDEX=0x01746b01
 
 # Guest preamble: the module reloaded with the attack's parameters.
 cat >"$CASE_TMP/pre.sh" <<'G'

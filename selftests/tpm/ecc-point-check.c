@@ -47,7 +47,7 @@ int main(int argc, char **argv)
 	uint8_t real[1 + 2 * P256_COORD], swapped[sizeof(real)];
 	EC_GROUP *g;
 	EC_POINT *p;
-	int ok;
+	int ok, same;
 
 	if (argc != 3) {
 		fprintf(stderr, "usage: ecc-point-check REAL.pub SWAPPED.pub\n");
@@ -63,10 +63,11 @@ int main(int argc, char **argv)
 	}
 	ok = EC_POINT_oct2point(g, p, swapped, sizeof(swapped), NULL) == 1 &&
 	     EC_POINT_is_on_curve(g, p, NULL) == 1;
-	printf("ecc-point-check: %s point %s P-256, %s the real one\n",
+	same = !memcmp(real, swapped, sizeof(real));
+	printf("ecc-point-check: %s: the point %s P-256, %s the real one\n",
 	       argv[2], ok ? "is on" : "is NOT on",
-	       memcmp(real, swapped, sizeof(real)) ? "differs from" : "SAME AS");
+	       same ? "the SAME as" : "differs from");
 	EC_POINT_free(p);
 	EC_GROUP_free(g);
-	return ok && memcmp(real, swapped, sizeof(real)) ? 0 : 1;
+	return ok && !same ? 0 : 1;
 }

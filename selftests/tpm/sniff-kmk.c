@@ -41,7 +41,7 @@ enum { EXIT_FOUND = 0, EXIT_NOT_FOUND = 1, EXIT_BAD_INPUT = 2 };
 
 struct msg {
 	bool cmd;		/* a command; else a response */
-	uint32_t cc;		/* the command's code (a response: its command's) */
+	uint32_t cc;		/* command code (a response: its command's) */
 	size_t off;		/* where it starts in the traffic */
 	size_t len;
 };
@@ -99,7 +99,7 @@ static int parse_header(const char *line, bool *cmd, bool *tpm, size_t *len)
 	char *end;
 	size_t i;
 
-	for (i = 0; i < sizeof(hdrs) / sizeof(hdrs[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(hdrs); i++) {
 		if (!strstr(line, hdrs[i].text))
 			continue;
 		p = strstr(line, "length ");
@@ -166,7 +166,9 @@ static void add_msg(struct traffic *t, bool cmd, size_t off, size_t len)
 	m->off = off;
 	m->len = len;
 	if (cmd) {
-		m->cc = len >= TPM2_HEADER_SIZE ? get_be32(t->buf + off + 6) : 0;
+		m->cc = 0;
+		if (len >= TPM2_HEADER_SIZE)
+			m->cc = get_be32(t->buf + off + 6);
 		t->n_cmds++;
 	} else {
 		m->cc = t->n_msgs > 1 ? t->msgs[t->n_msgs - 2].cc : 0;
@@ -336,11 +338,14 @@ static int try_key(EVP_CIPHER_CTX *ctx, const struct state *s,
 
 static const struct msg *msg_at(const struct traffic *t, size_t off)
 {
+	const struct msg *m;
 	size_t i;
 
-	for (i = 0; i < t->n_msgs; i++)
-		if (off >= t->msgs[i].off && off < t->msgs[i].off + t->msgs[i].len)
-			return &t->msgs[i];
+	for (i = 0; i < t->n_msgs; i++) {
+		m = &t->msgs[i];
+		if (off >= m->off && off < m->off + m->len)
+			return m;
+	}
 	return NULL;
 }
 
@@ -416,7 +421,7 @@ static int count(const struct traffic *t)
 		for (j = 0; j < n && codes[j] != t->msgs[i].cc; j++)
 			;
 		if (j == n) {
-			if (n == sizeof(codes) / sizeof(codes[0])) {
+			if (n == ARRAY_SIZE(codes)) {
 				fprintf(stderr, "%s: too many command codes\n", prog);
 				return EXIT_BAD_INPUT;
 			}

@@ -93,7 +93,7 @@ static const struct ctrl_cmd ctrl_cmds[] = {
 	[CMD_LOCK_STORAGE] = { "LOCK_STORAGE", 4, 4, -1, -1 },
 };
 
-#define CTRL_N_CMDS	(sizeof(ctrl_cmds) / sizeof(ctrl_cmds[0]))
+#define CTRL_N_CMDS	ARRAY_SIZE(ctrl_cmds)
 /* Longest control message with its length field (state blobs: ~100 KiB) */
 #define CTRL_MSG_MAX	(1u << 20)
 /* How long an error response may take to show it is only a result code. */

@@ -44,7 +44,7 @@ static const char *const tpm2_cc_names[] = {
 };
 
 #define TPM2_CC_FIRST	0x011f
-#define TPM2_CC_COUNT	(sizeof(tpm2_cc_names) / sizeof(tpm2_cc_names[0]))
+#define TPM2_CC_COUNT	ARRAY_SIZE(tpm2_cc_names)
 
 const char *tpm2_cc_name(uint32_t cc)
 {

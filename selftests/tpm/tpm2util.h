@@ -10,6 +10,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
+
 #define TPM2_HEADER_SIZE	10
 /* Largest command or response the tools accept (swtpm's default is 4096). */
 #define TPM2_MSG_MAX		65536
