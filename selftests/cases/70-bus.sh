@@ -281,11 +281,14 @@ G
 
 # swap_ecc_point_test EXPECT [PARAMS]: the interposer replaces the P-256
 # point of every ECC public area the TPM returns (CreatePrimary, Create,
-# ReadPublic): the salt key's, once the module has one.  Boot 1 makes a
-# persistent ECC P-256 primary at 0x81000002 and keeps its public area;
-# boot 2 reads it again through the interposer with a raw TPM2_ReadPublic
-# (tpm2 send: tpm2-tools' own commands check the Name against the public
-# area and fail), then loads the key and backs it up.
+# CreateLoaded, ReadPublic): the salt key's, once the module has one.
+# Boot 1 makes a persistent ECC P-256 primary at 0x81000002 and keeps its
+# public area; boot 2 reads it again through the interposer with a raw
+# TPM2_ReadPublic (tpm2 send: tpm2-tools' own commands check the Name
+# against the public area and fail), then loads the key and backs it up.
+# (LOAD and BACKUP meet a swapped point only if they read a public area
+# from the TPM; with the point taken from the state they are unaffected,
+# and the attack is at ACTIVATE, below.)
 swap_ecc_point_test() {
 	local expect=$1 params="backend=tpm2 ${2:-}" d=$CASE_TMP/ecc s
 	setup_key "$d" "$params"
@@ -329,6 +332,38 @@ G
 		read_counter "$d"
 		counter_moved "ECC point swapped: nothing spent" 0
 	fi
+	swap_at_activate "$expect" "$params"
+}
+
+# swap_at_activate EXPECT PARAMS: a key activated through the swapping
+# interposer (a new TPM), where the state records the salt key's point
+# (trust on first use): with sessions the TPM cannot agree on a salt with
+# a point that is not its key's, so ACTIVATE must fail and leave nothing.
+swap_at_activate() {
+	local expect=$1 params=$2 d=$CASE_TMP/ecc-activate s
+	mkdir -p "$d"
+	s=$(guest ecc-act1.sh <<'G'
+rc=0
+tpmkeyctl activate || rc=$?
+if [ "$BUS_EXPECT" = expect_success ]; then
+	check "ECC point swapped at activate: activate works (exit $rc)" test $rc -eq 0
+else
+	check "ECC point swapped at activate: activate refused (exit $rc)" test $rc -ne 0
+	check "ECC point swapped at activate: ... no state, no key" \
+		sh -c "! test -e $st/key.state && ! keyctl search @u logon tpmkey:dek"
+fi
+G
+	)
+	bvm "$params" --tpm "$d/tpm" --state-disk "$d/state.img" \
+		--tpm-proxy "--swap-ecc-point" --env "BUS_EXPECT=$expect" "$s" ||
+		case_failed=1
+	[ "$expect" = expect_success ] || return 0
+	s=$(guest ecc-act2.sh <<'G'
+expect "ECC point swapped at activate: the key loads in the next boot" 0 tpmkeyctl load
+G
+	)
+	bvm "$params" --tpm "$d/tpm" --state-disk "$d/state.img" "$s" ||
+		case_failed=1
 }
 
 # Today's module has no sessions: every attack succeeds.  With sessions,

@@ -21,8 +21,9 @@
  *	the command's shape (password: empty nonce, continueSession, empty
  *	HMAC; other sessions: nonce and HMAC of the caller's lengths, random);
  *   --swap-ecc-point  the NIST P-256 point of the ECC public area in the
- *	responses of TPM2_CreatePrimary, TPM2_Create and TPM2_ReadPublic is
- *	replaced by another valid point (one key pair made at start).
+ *	responses of TPM2_CreatePrimary, TPM2_Create, TPM2_CreateLoaded and
+ *	TPM2_ReadPublic is replaced by another valid point (one key pair made
+ *	at start).
  *
  * Without a rule it passes everything through.  --log FILE writes every
  * command and response in hex, as the TPM saw them (sniff-kmk reads it).
@@ -449,17 +450,18 @@ static int forge_nv_increment(const uint8_t *cmd, size_t cmd_len,
 	return 0;
 }
 
-/* --swap-ecc-point: in CreatePrimary, Create and ReadPublic responses. */
+/* --swap-ecc-point: in the responses that return a public area. */
 static void swap_ecc_point(uint32_t cc, uint8_t *rsp, size_t len)
 {
 	size_t off = TPM2_HEADER_SIZE, pt;
 	bool sessions = get_be16(rsp) == TPM2_ST_SESSIONS;
 
-	if (cc == TPM2_CC_CREATE_PRIMARY)
+	if (cc == TPM2_CC_CREATE_PRIMARY || cc == TPM2_CC_CREATE_LOADED)
 		off += 4;			/* objectHandle */
 	if (sessions)
 		off += 4;			/* parameterSize */
-	if (cc == TPM2_CC_CREATE && skip_tpm2b(rsp, len, &off))
+	if ((cc == TPM2_CC_CREATE || cc == TPM2_CC_CREATE_LOADED) &&
+	    skip_tpm2b(rsp, len, &off))
 		return;				/* outPrivate */
 	pt = find_p256_point(rsp, len, off);
 	if (!pt)
@@ -484,7 +486,7 @@ static void rewrite_rsp(const uint8_t *cmd, size_t cmd_len, uint8_t *rsp,
 		rewrite_nv_read(cmd, cmd_len, rsp, len);
 	if (px.rule == RULE_ECC_POINT &&
 	    (cc == TPM2_CC_CREATE_PRIMARY || cc == TPM2_CC_CREATE ||
-	     cc == TPM2_CC_READ_PUBLIC))
+	     cc == TPM2_CC_CREATE_LOADED || cc == TPM2_CC_READ_PUBLIC))
 		swap_ecc_point(cc, rsp, len);
 }
 
