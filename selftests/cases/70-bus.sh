@@ -148,7 +148,7 @@ G
 	fi
 }
 
-# backup_spent NAME WANT: the counter (read with no interposer) moved by
+# counter_moved NAME WANT: the counter (read with no interposer) moved by
 # WANT since before the attack (CASE_TMP/counter.before).
 counter_moved() {
 	local name=$1 want=$2 before after
