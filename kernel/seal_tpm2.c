@@ -23,11 +23,15 @@
 #include "tpm2_object.h"
 #include "tpmkey.h"
 
-/* Test-only: send the KMK in clear, to prove the bus sniffer works. */
+/*
+ * Test-only: no sessions for sealing and the counter, so that the tests
+ * show the bus sniffer and the interposer succeeding where the protection
+ * is off.  LOAD still needs its policy session.
+ */
 static bool test_no_sessions;
 module_param(test_no_sessions, bool, 0444);
 MODULE_PARM_DESC(test_no_sessions,
-		 "TESTS ONLY: seal new keys without sessions, the KMK in clear on the TPM bus");
+		 "TESTS ONLY: seal and count without sessions, the KMK in clear on the TPM bus");
 
 static const char tpmkey_lock_event[] = "tpmkey: boot-phase lock closed";
 
@@ -214,13 +218,12 @@ static int tpmkey_tpm2_seal(struct tpmkey_device *tk,
 		goto out;
 	}
 	tpmkey_key_name(&tpm, info->salt_point, &key_name);
-	ret = tpmkey_tpm2_start_session(&tpm, info->key_handle,
-					info->salt_point, TPM2_SE_HMAC, &s) ?:
-	      tpmkey_seal_counter(&tpm, info, op, &s);
-	if (!ret && test_no_sessions) {
-		tpmkey_tpm2_flush(&tpm, s.handle);
-		s.handle = 0;
-	}
+	if (!test_no_sessions)
+		ret = tpmkey_tpm2_start_session(&tpm, info->key_handle,
+						info->salt_point, TPM2_SE_HMAC,
+						&s);
+	if (!ret)
+		ret = tpmkey_seal_counter(&tpm, info, op, s.handle ? &s : NULL);
 	if (ret)
 		goto out;
 	ret = tpmkey_sealed_create(&tpm, info->key_handle, &key_name,
@@ -358,7 +361,7 @@ int tpmkey_tpm2_counter(const struct tpmkey_key_info *info,
 	if (ret)
 		return ret;
 	tpmkey_recorded_name(info->nv_name, &name);
-	if (info->key_handle) {
+	if (info->key_handle && !test_no_sessions) {
 		ret = tpmkey_tpm2_start_session(&tpm, info->key_handle,
 						info->salt_point,
 						TPM2_SE_HMAC, &s);
