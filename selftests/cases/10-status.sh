@@ -55,7 +55,7 @@ expect_status "module parameter backend: unknown refused, tpm2 and trusted honou
 s=$(guest_script recorded.sh <<'G'
 . /selftests/lib.sh
 st=/var/lib/tpmkey/key.state
-reload() { rmmod tpmkey && /bin/busybox insmod /lib/modules/tpmkey.ko "$@"; }
+reload() { rmmod tpmkey && tpmkey_insmod "$@"; }
 backend_is() { tpmkeyctl --json status | grep -q "\"backend\":\"$1\""; }
 # set_backend FILE N: the state's backend field (offset 16) set to N and
 # its SHA-256 (the last 32 bytes, over everything before) made right
@@ -104,7 +104,8 @@ vm "$s" || case_failed=1
 # Exit 1, unexpected internal error: a state directory that cannot be
 # written.  The command changes nothing.
 s=$(guest_script internal.sh <<'G'
-mkdir -p /tmp/ro && mount -t tmpfs -o ro tmpfs /tmp/ro || exit 100
+mkdir -p /tmp/ro && mount -t tmpfs tmpfs /tmp/ro && mkdir /tmp/ro/tpmkey &&
+	mount -o remount,ro /tmp/ro || exit 100
 rc=0
 tpmkeyctl --state-dir /tmp/ro/tpmkey activate || rc=$?
 keyctl search @u logon tpmkey:dek >/dev/null 2>&1 && exit 101
