@@ -16,6 +16,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
+#include "tpm2_cmd.h"
 #include "tpmkey.h"
 
 #define TPMKEY_KMK_DESC		"tpmkey:kmk"
@@ -86,6 +87,28 @@ static int tpmkey_trusted_seal(struct tpmkey_device *tk,
 	return ret ? tpmkey_tpm_refused(ret) : 0;
 }
 
+/*
+ * The trusted-keys code turns every TPM error into -EPERM: ask the TPM
+ * whether it is in dictionary-attack lockout (the trusted key's object is
+ * not noDA) or in failure mode, so that the helper can say so instead of
+ * advising a restore.
+ */
+static int tpmkey_trusted_why(int ret)
+{
+	struct tpmkey_tpm tpm;
+	int lockout;
+
+	if (tpmkey_tpm_open(&tpm))
+		return ret;
+	lockout = tpmkey_tpm2_in_lockout(&tpm);
+	tpmkey_tpm_close(&tpm);
+	if (lockout == 1)
+		return -EAGAIN;
+	if (lockout == -EREMOTEIO)
+		return -EREMOTEIO;
+	return ret;
+}
+
 static int tpmkey_trusted_unseal(struct tpmkey_device *tk,
 				 const struct tpmkey_key_info *info,
 				 const u8 *sealed, size_t sealed_len, u8 *kmk)
@@ -105,7 +128,7 @@ static int tpmkey_trusted_unseal(struct tpmkey_device *tk,
 	ret = tpmkey_trusted_instantiate(datablob, p - datablob, kmk, NULL,
 					 NULL);
 	kfree(datablob);
-	return ret;
+	return ret ? tpmkey_trusted_why(ret) : 0;
 }
 
 const struct tpmkey_backend tpmkey_backend_trusted = {
