@@ -1,0 +1,142 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The boot-phase lock, the boot chain and erase in the TPM (issue 13), on
+# the native backend with the production lock PCR (13), one LOAD per boot
+# as on a device:
+#   - after LOAD (or ACTIVATE) root with tpm2-tools and key.state cannot
+#     unseal the KMK, and a second LOAD exits 19;
+#   - the same unseal succeeds once the lock PCR is back at its pre-lock
+#     value (the test PCR 23, reset): the attack works where the lock is
+#     off, so the test can fail;
+#   - a bound platform PCR extended before LOAD: exit 18; restore brings
+#     the device back; reseal before the change keeps it loading;
+#   - a copy of key.state put back after erase does not load (16); the
+#     backup still restores.
+. "$(dirname "$0")/../lib.sh"
+
+cat >"$CASE_TMP/pre.sh" <<'G'
+. /selftests/lib.sh
+printf 'correct horse battery staple\n' >/tmp/pw
+KDF="--kdf-memory 8192 --kdf-time 1"
+st=/var/lib/tpmkey
+# shellcheck disable=SC2086
+rmmod tpmkey && tpmkey_insmod $LOCK_PARAMS || fail "insmod tpmkey.ko $LOCK_PARAMS"
+# unseal_as_root PCR: what root can do with key.state and tpm2-tools: load
+# the sealed KMK under its TPM object and unseal it in a policy session
+# over the key's PCRs (the lock PCR and PCR 8 if bound).
+unseal_as_root() {
+	local f=$st/key.state slen handle sel
+	slen=$(od -An -tu4 -j28 -N4 "$f" | tr -d ' ')
+	handle=$(printf '0x%08x' "$(od -An -tu4 -j60 -N4 "$f" | tr -d ' ')")
+	dd if="$f" of=/tmp/sealed bs=1 skip=256 count="$slen" 2>/dev/null
+	plen=$(( $(od -An -tu1 -j0 -N1 /tmp/sealed) * 256 +
+		 $(od -An -tu1 -j1 -N1 /tmp/sealed) ))
+	dd if=/tmp/sealed of=/tmp/priv bs=1 count=$((plen + 2)) 2>/dev/null
+	dd if=/tmp/sealed of=/tmp/pub bs=1 skip=$((plen + 2)) 2>/dev/null
+	sel=$1
+	tpm2 flushcontext -t >/dev/null 2>&1
+	tpm2 load -C "$handle" -u /tmp/pub -r /tmp/priv -c /tmp/obj.ctx \
+		>/dev/null 2>&1 || return 2
+	tpm2 startauthsession -S /tmp/s.ctx --policy-session >/dev/null 2>&1 &&
+		tpm2 policypcr -S /tmp/s.ctx -l "sha256:$sel" >/dev/null 2>&1 &&
+		tpm2 unseal -c /tmp/obj.ctx -p session:/tmp/s.ctx -o /tmp/kmk \
+			>/dev/null 2>&1
+	local rc=$?
+	tpm2 flushcontext -t >/dev/null 2>&1
+	tpm2 flushcontext -s >/dev/null 2>&1
+	return $rc
+}
+G
+guest() {	# guest NAME: the preamble plus the body on stdin
+	{ cat "$CASE_TMP/pre.sh"; cat; echo guest_finish; } >"$CASE_TMP/$1"
+	echo "$CASE_TMP/$1"
+}
+lvm() {		# lvm PARAMS VM-RUN-ARGS...
+	local params=$1
+	shift
+	vm --env "LOCK_PARAMS=$params" "$@"
+}
+
+d=$CASE_TMP/lock
+mkdir -p "$d"
+mkstick "$d/stick.img"
+run=(--tpm "$d/tpm" --state-disk "$d/state.img" --stick "$d/stick.img")
+
+# The attack where the lock is off: the resettable test PCR, reset.
+s=$(guest test-pcr.sh <<'G'
+expect "test PCR: activate" 0 tpmkeyctl activate
+check "... plain unseal without the policy fails (no userWithAuth)" \
+	sh -c '! tpm2 unseal -c /dev/null 2>/dev/null'
+check "... root cannot unseal after the lock closed" eval '! unseal_as_root 23'
+tpm2 pcrreset 23 >/dev/null 2>&1
+check "... root unseals once the test PCR is reset (the lock off)" \
+	unseal_as_root 23
+expect "erase" 0 tpmkeyctl erase --yes
+G
+)
+lvm "lock_pcr=23" --tpm "$d/tpm-test" --state-disk "$d/state-test.img" \
+	"$s" || case_failed=1
+
+s=$(guest activate.sh <<'G'
+expect "activate with the lock on PCR 13 and PCR 8 bound" 0 \
+	tpmkeyctl activate --pcrs 8
+check "status: lock closed after activate" \
+	sh -c 'tpmkeyctl --json status | grep -q "\"lock_closed\":true"'
+check "root cannot unseal after activate" eval '! unseal_as_root 8,13'
+expect "backup" 0 tpmkeyctl backup --password-file /tmp/pw $KDF
+G
+)
+lvm "lock_pcr=13" "${run[@]}" "$s" || case_failed=1
+
+s=$(guest load.sh <<'G'
+expect "next boot: load" 0 tpmkeyctl load
+check "root cannot unseal after load" eval '! unseal_as_root 8,13'
+rmmod tpmkey && tpmkey_insmod $LOCK_PARAMS
+expect "a second load in the same boot exits 19 (lock closed)" 19 \
+	command tpmkeyctl load
+check "... and loads nothing" eval '! dek_in_keyring'
+G
+)
+lvm "lock_pcr=13" "${run[@]}" "$s" || case_failed=1
+
+s=$(guest chain.sh <<'G'
+tpm2 pcrextend 8:sha256=0000000000000000000000000000000000000000000000000000000000000001 >/dev/null
+expect "PCR 8 changed before load: exit 18 (boot chain)" 18 tpmkeyctl load
+expect "restore from the stick brings it back" 0 \
+	tpmkeyctl restore --password-file /tmp/pw
+G
+)
+lvm "lock_pcr=13" "${run[@]}" "$s" || case_failed=1
+
+s=$(guest reseal.sh <<'G'
+expect "after restore: load unattended" 0 tpmkeyctl load
+expect "reseal bound to PCR 8 as this boot has it" 0 tpmkeyctl reseal --pcrs 8
+G
+)
+lvm "lock_pcr=13" "${run[@]}" "$s" || case_failed=1
+
+s=$(guest reseal2.sh <<'G'
+expect "the resealed key loads in the next boot" 0 tpmkeyctl load
+check "... bound to PCR 8" \
+	sh -c 'tpmkeyctl --json status | grep -q "\"pcrs\":\"8\""'
+expect "reseal to no platform PCRs before an update of PCR 8" 0 \
+	tpmkeyctl reseal --pcrs none
+G
+)
+lvm "lock_pcr=13" "${run[@]}" "$s" || case_failed=1
+
+s=$(guest after-update.sh <<'G'
+tpm2 pcrextend 8:sha256=0000000000000000000000000000000000000000000000000000000000000002 >/dev/null
+expect "PCR 8 changed after the reseal: load works" 0 tpmkeyctl load
+cp $st/key.state /tmp/copy.state
+expect "erase" 0 tpmkeyctl erase --yes
+cp /tmp/copy.state $st/key.state
+expect "a copy of key.state from before erase does not load (16)" 16 \
+	tpmkeyctl load
+rm -f $st/key.state
+expect "the backup still restores" 0 tpmkeyctl restore --password-file /tmp/pw
+G
+)
+lvm "lock_pcr=13" "${run[@]}" "$s" || case_failed=1
+
+finish
