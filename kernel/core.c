@@ -138,6 +138,10 @@ u32 tpmkey_tpm_flags(void)
  * @tk: the device
  * @want: the state the change starts from
  *
+ * A change that another ioctl is finishing without the lock is refused
+ * at once, not waited for: a caller that stalls its copy (userfaultfd)
+ * must not stall the others.
+ *
  * Return: 0 with tk->lock held; else the lock is not held and: -EINTR,
  * -EBUSY another ioctl is finishing, -EEXIST a key is loaded, -ENOKEY no
  * key is.
@@ -161,6 +165,12 @@ int tpmkey_begin(struct tpmkey_device *tk, enum tpmkey_state want)
 void tpmkey_end(struct tpmkey_device *tk)
 {
 	mutex_unlock(&tk->lock);
+}
+
+/* The change in flight is committed or rolled back; tk->lock held. */
+void tpmkey_idle(struct tpmkey_device *tk)
+{
+	tk->busy = false;
 }
 
 /* Caller holds tk->lock. */

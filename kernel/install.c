@@ -115,7 +115,7 @@ void tpmkey_install_finish(struct tpmkey_device *tk, struct tpmkey_install *in,
 			   int ret, enum tpmkey_allowance backup)
 {
 	mutex_lock(&tk->lock);
-	tk->busy = false;
+	tpmkey_idle(tk);
 	if (ret) {
 		tpmkey_install_undo(in);
 	} else {

@@ -213,7 +213,7 @@ long tpmkey_ioctl_load(struct tpmkey_device *tk, void __user *uarg)
 	ret = tpmkey_copy_result(uarg, &req, sizeof(req));
 
 	mutex_lock(&tk->lock);
-	tk->busy = false;
+	tpmkey_idle(tk);
 	if (ret)
 		tpmkey_dek_destroy(dek_key);
 	else
@@ -305,7 +305,7 @@ long tpmkey_ioctl_reseal(struct tpmkey_device *tk, void __user *uarg)
 	      tpmkey_copy_result(uarg, &req, sizeof(req));
 
 	mutex_lock(&tk->lock);
-	tk->busy = false;
+	tpmkey_idle(tk);
 	if (ret)
 		tpmkey_install_undo(&in);
 	else

@@ -66,7 +66,7 @@ struct tpmkey_backend;
  *	describes it.  ACTIVATE, LOAD and RESTORE go INACTIVE -> ACTIVE,
  *	ERASE goes back; RESEAL replaces @info.
  * @busy: an ioctl is copying its result to the caller without @lock and
- *	commits or rolls back afterwards; other changes wait for it (EBUSY)
+ *	commits or rolls back afterwards; other changes meanwhile get EBUSY
  * @dek_key: the logon key holding the DEK, with a reference
  * @info: the loaded key's metadata
  * @backup: the loaded key's backup allowance, read from its TPM counter
@@ -156,6 +156,7 @@ int tpmkey_new_key_request(struct tpmkey_device *tk, void __user *uarg,
 int tpmkey_tpm_refused(int ret);
 int tpmkey_begin(struct tpmkey_device *tk, enum tpmkey_state want);
 void tpmkey_end(struct tpmkey_device *tk);
+void tpmkey_idle(struct tpmkey_device *tk);
 void tpmkey_set_active(struct tpmkey_device *tk, struct key *dek_key,
 		       const struct tpmkey_key_info *info,
 		       enum tpmkey_allowance backup);
