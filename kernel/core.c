@@ -137,6 +137,7 @@ u32 tpmkey_tpm_flags(void)
  * tpmkey_begin() - take the device for a change
  * @tk: the device
  * @want: the state the change starts from
+ * @op: the ioctl, for the log
  *
  * A change that another ioctl is finishing without the lock is refused
  * at once, not waited for: a caller that stalls its copy (userfaultfd)
@@ -146,7 +147,8 @@ u32 tpmkey_tpm_flags(void)
  * -EBUSY another ioctl is finishing, -EEXIST a key is loaded, -ENOKEY no
  * key is.
  */
-int tpmkey_begin(struct tpmkey_device *tk, enum tpmkey_state want)
+int tpmkey_begin(struct tpmkey_device *tk, enum tpmkey_state want,
+		 const char *op)
 {
 	int ret;
 
@@ -157,6 +159,9 @@ int tpmkey_begin(struct tpmkey_device *tk, enum tpmkey_state want)
 		ret = -EBUSY;
 	else if (tk->state != want)
 		ret = want == TPMKEY_STATE_INACTIVE ? -EEXIST : -ENOKEY;
+	if (ret == -EEXIST)
+		pr_info_ratelimited("%s refused: key %*phN is loaded\n", op,
+				    TPMKEY_KEY_ID_SIZE, tk->info.key_id);
 	if (ret)
 		mutex_unlock(&tk->lock);
 	return ret;

@@ -119,8 +119,8 @@ void tpmkey_install_finish(struct tpmkey_device *tk, struct tpmkey_install *in,
 	if (ret) {
 		tpmkey_install_undo(in);
 	} else {
-		pr_info("%s: key %*phN sealed\n", in->op, TPMKEY_KEY_ID_SIZE,
-			in->info.key_id);
+		pr_info("key %*phN %s\n", TPMKEY_KEY_ID_SIZE, in->info.key_id,
+			in->done);
 		tpmkey_set_active(tk, in->dek_key, &in->info, backup);
 		in->dek_key = NULL;
 	}

@@ -161,7 +161,7 @@ long tpmkey_ioctl_backup(struct tpmkey_device *tk, void __user *uarg)
 	if (ret)
 		goto out_free;
 
-	ret = tpmkey_begin(tk, TPMKEY_STATE_ACTIVE);
+	ret = tpmkey_begin(tk, TPMKEY_STATE_ACTIVE, "backup");
 	if (ret)
 		goto out_free;
 	ret = tpmkey_backup_make(tk, sec, file);
@@ -216,7 +216,7 @@ long tpmkey_ioctl_verify(struct tpmkey_device *tk, void __user *uarg)
 	}
 	key_len = le32_to_cpu(hdr->key_len);
 
-	ret = tpmkey_begin(tk, TPMKEY_STATE_ACTIVE);
+	ret = tpmkey_begin(tk, TPMKEY_STATE_ACTIVE, "verify");
 	if (ret)
 		goto out_free;
 	ret = tpmkey_open_gcm(sec->kek, hdr->nonce, file, hdr_len,
@@ -260,6 +260,7 @@ long tpmkey_ioctl_restore(struct tpmkey_device *tk, void __user *uarg)
 {
 	struct tpmkey_install in = {
 		.op = "restore",
+		.done = "restored from a backup",
 		/* Record the counter, then move it: the key is backed up. */
 		.counter = TPMKEY_COUNTER_INCREMENT,
 		.to_keyring = true,
@@ -304,7 +305,7 @@ long tpmkey_ioctl_restore(struct tpmkey_device *tk, void __user *uarg)
 		goto out_free;
 	}
 
-	ret = tpmkey_begin(tk, TPMKEY_STATE_INACTIVE);
+	ret = tpmkey_begin(tk, TPMKEY_STATE_INACTIVE, "restore");
 	if (ret)
 		goto out_free;
 	in.backend = tk->new_key_backend;

@@ -66,6 +66,7 @@ long tpmkey_ioctl_activate(struct tpmkey_device *tk, void __user *uarg)
 {
 	struct tpmkey_install in = {
 		.op = "activate",
+		.done = "created",
 		.counter = TPMKEY_COUNTER_READ,
 		.to_keyring = true,
 	};
@@ -90,7 +91,7 @@ long tpmkey_ioctl_activate(struct tpmkey_device *tk, void __user *uarg)
 	in.sec = kzalloc(sizeof(*in.sec), GFP_KERNEL);
 	if (!in.sec)
 		return -ENOMEM;
-	ret = tpmkey_begin(tk, TPMKEY_STATE_INACTIVE);
+	ret = tpmkey_begin(tk, TPMKEY_STATE_INACTIVE, "activate");
 	if (ret)
 		goto out_free;
 	in.backend = tk->new_key_backend;
@@ -197,7 +198,7 @@ long tpmkey_ioctl_load(struct tpmkey_device *tk, void __user *uarg)
 		pr_info_ratelimited("load refused: the state is damaged\n");
 		goto out_blob;
 	}
-	ret = tpmkey_begin(tk, TPMKEY_STATE_INACTIVE);
+	ret = tpmkey_begin(tk, TPMKEY_STATE_INACTIVE, "load");
 	if (ret)
 		goto out_blob;
 	dek_key = tpmkey_load_key(tk, &view);
@@ -260,6 +261,7 @@ long tpmkey_ioctl_reseal(struct tpmkey_device *tk, void __user *uarg)
 {
 	struct tpmkey_install in = {
 		.op = "reseal",
+		.done = "resealed",
 		.counter = TPMKEY_COUNTER_KEEP,
 	};
 	struct tpmkey_reseal req;
@@ -282,7 +284,7 @@ long tpmkey_ioctl_reseal(struct tpmkey_device *tk, void __user *uarg)
 	in.sec = kzalloc(sizeof(*in.sec), GFP_KERNEL);
 	if (!in.sec)
 		return -ENOMEM;
-	ret = tpmkey_begin(tk, TPMKEY_STATE_ACTIVE);
+	ret = tpmkey_begin(tk, TPMKEY_STATE_ACTIVE, "reseal");
 	if (ret)
 		goto out_free;
 	in.backend = tk->new_key_backend;
@@ -333,7 +335,7 @@ long tpmkey_ioctl_erase(struct tpmkey_device *tk, void __user *uarg)
 					       sizeof(req.reserved)))
 		return -EINVAL;
 
-	ret = tpmkey_begin(tk, TPMKEY_STATE_ACTIVE);
+	ret = tpmkey_begin(tk, TPMKEY_STATE_ACTIVE, "erase");
 	if (ret)
 		return ret;
 	ret = tpmkey_same_key(tk, req.key_id, "erase");

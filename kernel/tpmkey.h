@@ -154,7 +154,8 @@ int tpmkey_new_key_request(struct tpmkey_device *tk, void __user *uarg,
 			   u32 parent, u32 nv_index, u32 pcr_mask,
 			   u64 state_ptr);
 int tpmkey_tpm_refused(int ret);
-int tpmkey_begin(struct tpmkey_device *tk, enum tpmkey_state want);
+int tpmkey_begin(struct tpmkey_device *tk, enum tpmkey_state want,
+		 const char *op);
 void tpmkey_end(struct tpmkey_device *tk);
 void tpmkey_idle(struct tpmkey_device *tk);
 void tpmkey_set_active(struct tpmkey_device *tk, struct key *dek_key,
@@ -167,6 +168,7 @@ u32 tpmkey_tpm_flags(void);
 /* install.c: what ACTIVATE, RESTORE and RESEAL share */
 struct tpmkey_install {
 	const char *op;
+	const char *done;
 	const struct tpmkey_backend *backend;
 	struct tpmkey_key_info info;
 	enum tpmkey_counter_op counter;

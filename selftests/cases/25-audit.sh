@@ -41,7 +41,7 @@ check "the kernel log records creation, backup and erase" \
 	       grep -q 'tpmkey: key $id backed up' /tmp/kernel &&
 	       grep -q 'tpmkey: key $id erased' /tmp/kernel"
 check "the kernel log records a refused activate with the reason" \
-	sh -c "tpmkeyctl activate >/dev/null 2>&1; tpmkeyctl --state-dir /tmp/other activate >/dev/null 2>&1;
+	sh -c "tpmkeyctl activate >/dev/null 2>&1; mkdir -p /tmp/other; tpmkeyctl --state-dir /tmp/other activate >/dev/null 2>&1;
 	       dmesg | grep -q 'tpmkey: activate refused: key [0-9a-f]* is loaded'"
 check "neither log contains the password" \
 	sh -c "! grep -qF '$password' /tmp/messages /tmp/kernel"
