@@ -4,7 +4,8 @@
  * many callers at once.
  *
  * Phase 1, CYCLES times: ACTIVATE, BACKUP, BACKUP again (refused:
- * EALREADY), ERASE, LOAD, VERIFY, BACKUP (refused), ERASE; after every
+ * EALREADY), module reload, LOAD, VERIFY, BACKUP (refused), ERASE, LOAD
+ * of the erased key (refused where ERASE destroys it in the TPM); after every
  * step STATUS and the keyring must say exactly what the step did.
  * Phase 2: PROCS processes issue random ioctls (all seven, valid and
  * invalid) for SECONDS; every result must be one of the errnos documented
@@ -62,8 +63,10 @@ static bool backed_up(int fd)
 	return !do_status(fd, &st) && (st.key_flags & TPMKEY_KEY_BACKED_UP);
 }
 
-static int cycle(int fd, int n)
+static int cycle(int *fdp, int n)
 {
+	struct tpmkey_status st;
+	int fd = *fdp;
 	__u8 state[TPMKEY_STATE_SIZE_MAX], id[TPMKEY_KEY_ID_SIZE] = { 0 };
 	__u8 file[TPMKEY_BACKUP_SIZE_MAX], again[TPMKEY_BACKUP_SIZE_MAX];
 	__u8 kek[TPMKEY_KEK_SIZE];
@@ -81,8 +84,10 @@ static int cycle(int fd, int n)
 	backup_header((void *)again, fd);
 	check(do_backup(fd, kek, again, sizeof(again)) == EALREADY,
 	      "cycle %d: second BACKUP refused", n, 0);
-	check(!do_erase(fd, id), "cycle %d: ERASE", n, 0);
-	check(consistent(fd, false, NULL), "cycle %d: inactive after ERASE",
+	/* The module forgets the key as a reboot would (ERASE destroys it). */
+	check(!reload_module(fdp), "cycle %d: module reloaded", n, 0);
+	fd = *fdp;
+	check(consistent(fd, false, NULL), "cycle %d: inactive after reload",
 	      n, 0);
 	check(!do_load(fd, state, len, NULL), "cycle %d: LOAD", n, 0);
 	check(consistent(fd, true, id) && backed_up(fd),
@@ -92,9 +97,13 @@ static int cycle(int fd, int n)
 	backup_header((void *)again, fd);
 	check(do_backup(fd, kek, again, sizeof(again)) == EALREADY,
 	      "cycle %d: BACKUP after LOAD refused", n, 0);
+	check(!do_status(fd, &st), "cycle %d: STATUS", n, 0);
 	check(!do_erase(fd, id), "cycle %d: final ERASE", n, 0);
 	check(consistent(fd, false, NULL), "cycle %d: inactive at the end",
 	      n, 0);
+	if (st.protections & TPMKEY_PROT_TPM_ERASE)
+		check(do_load(fd, state, len, NULL) == EKEYREJECTED,
+		      "cycle %d: the erased key's state does not load", n, 0);
 	return failures == before ? 0 : -1;
 }
 
@@ -104,13 +113,15 @@ static bool documented(int which, int err)
 	static const int common[] = { 0, EINVAL, EFAULT, E2BIG, ENOMEM, EINTR };
 	static const int per[][8] = {
 		{ 0 },						/* STATUS */
-		{ EEXIST, ENOSPC, ENOENT, ENODATA, EKEYREJECTED },	/* ACTIVATE */
-		{ EEXIST, EBADMSG, EKEYREJECTED },		/* LOAD */
-		{ ENOKEY, ESTALE },				/* ERASE */
-		{ ENOKEY, EALREADY, ENOSPC },			/* BACKUP */
-		{ ENOKEY, EBADMSG, ESTALE },			/* VERIFY */
+		{ EEXIST, ENOSPC, ENOENT, ENODATA, EKEYREJECTED,
+		  EBUSY },					/* ACTIVATE */
+		{ EEXIST, EBADMSG, EKEYREJECTED, EKEYREVOKED,
+		  EBUSY },					/* LOAD */
+		{ ENOKEY, ESTALE, EBUSY },			/* ERASE */
+		{ ENOKEY, EALREADY, ENOSPC, EBUSY },		/* BACKUP */
+		{ ENOKEY, EBADMSG, ESTALE, EBUSY },		/* VERIFY */
 		{ EEXIST, EBADMSG, ENOSPC, EKEYREJECTED, ENOENT,
-		  ENODATA },					/* RESTORE */
+		  ENODATA, EBUSY },				/* RESTORE */
 	};
 	size_t i;
 
@@ -221,9 +232,9 @@ int main(int argc, char **argv)
 	make_inactive(fd);
 
 	for (n = 0, i = 0; i < cycles; i++)
-		if (cycle(fd, i))
+		if (cycle(&fd, i))
 			n++;
-	printf("%s - soak: %d lifecycle cycles (ACTIVATE, BACKUP, BACKUP refused, ERASE, LOAD, VERIFY, BACKUP refused, ERASE), %d failed\n",
+	printf("%s - soak: %d lifecycle cycles (ACTIVATE, BACKUP, BACKUP refused, reload, LOAD, VERIFY, BACKUP refused, ERASE, LOAD refused), %d failed\n",
 	       n ? "not ok 1" : "ok 1", cycles, n);
 
 	/* Phase 2's material: a state and a backup file of one key. */
@@ -232,7 +243,7 @@ int main(int argc, char **argv)
 	check(!do_activate(fd, 64, state, &len, id), "phase 2: ACTIVATE", 0, 0);
 	backup_header((void *)file, fd);
 	check(!do_backup(fd, kek, file, sizeof(file)), "phase 2: BACKUP", 0, 0);
-	make_inactive(fd);
+	check(!reload_module(&fd), "phase 2: module reloaded", 0, 0);
 	deadline = time(NULL) + seconds;
 	for (i = 0; i < procs; i++) {
 		pid_t pid = fork();
