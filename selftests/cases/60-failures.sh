@@ -254,7 +254,7 @@ tpmkeyctl erase --yes >/dev/null
 cp /tmp/k1.state $st
 new_stick H6
 expect "the intact stick: verify-backup of the original key" 0 \
-	sh -c 'tpmkeyctl load >/dev/null && tpmkeyctl verify-backup --password-file /tmp/pw'
+	sh -c '. /selftests/lib.sh; tpmkeyctl load >/dev/null && tpmkeyctl verify-backup --password-file /tmp/pw'
 G
 )
 vm "${T1[@]}" --stick "${hostile[0]}" "${hooks[@]}" "$s" || case_failed=1
