@@ -15,6 +15,15 @@
 
 #include "tpmkey.h"
 
+/* Each request struct is its version-1 size: the ioctl numbers encode it. */
+static_assert(sizeof(struct tpmkey_status) == TPMKEY_STATUS_SIZE_VER1);
+static_assert(sizeof(struct tpmkey_activate) == TPMKEY_ACTIVATE_SIZE_VER1);
+static_assert(sizeof(struct tpmkey_load) == TPMKEY_LOAD_SIZE_VER1);
+static_assert(sizeof(struct tpmkey_erase) == TPMKEY_ERASE_SIZE_VER1);
+static_assert(sizeof(struct tpmkey_backup) == TPMKEY_BACKUP_STRUCT_SIZE_VER1);
+static_assert(sizeof(struct tpmkey_restore) == TPMKEY_RESTORE_SIZE_VER1);
+static_assert(sizeof(struct tpmkey_reseal) == TPMKEY_RESEAL_SIZE_VER1);
+
 /**
  * tpmkey_copy_request() - copy an extensible request struct from userspace
  * @dst: kernel copy, @ksize bytes

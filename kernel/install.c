@@ -82,11 +82,32 @@ int tpmkey_check_tpm(struct tpmkey_device *tk,
 	return backend->check(tk);
 }
 
-/* Copies the new state to the caller, without tk->lock. */
-int tpmkey_install_deliver(const struct tpmkey_install *in, u64 ustate)
+/**
+ * tpmkey_install_reply() - hand the new state and the reply to the caller
+ * @in: the prepared install
+ * @uarg: the request's user pointer
+ * @req: the request struct, @req_size bytes, whose fields below it holds
+ * @req_size: its size
+ * @state_len: receives the state's length
+ * @key_handle: receives the new TPM object's handle
+ * @key_id: receives the key id, or NULL where it was an input (RESEAL)
+ * @ustate: where the state goes
+ *
+ * Runs without tk->lock: a caller that stalls the copy stalls only itself.
+ *
+ * Return: 0 or -EFAULT.
+ */
+int tpmkey_install_reply(const struct tpmkey_install *in, void __user *uarg,
+			 void *req, size_t req_size, u32 *state_len,
+			 u32 *key_handle, u8 *key_id, u64 ustate)
 {
-	return copy_to_user(u64_to_user_ptr(ustate), in->state,
-			    in->state_len) ? -EFAULT : 0;
+	*state_len = in->state_len;
+	*key_handle = in->info.key_handle;
+	if (key_id)
+		memcpy(key_id, in->info.key_id, TPMKEY_KEY_ID_SIZE);
+	if (copy_to_user(u64_to_user_ptr(ustate), in->state, in->state_len))
+		return -EFAULT;
+	return tpmkey_copy_result(uarg, req, req_size);
 }
 
 /*

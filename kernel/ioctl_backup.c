@@ -56,7 +56,6 @@ static int tpmkey_backup_request(struct tpmkey_backup *req, void __user *uarg)
 {
 	int ret;
 
-	BUILD_BUG_ON(sizeof(*req) != TPMKEY_BACKUP_STRUCT_SIZE_VER1);
 	ret = tpmkey_copy_request(req, sizeof(*req),
 				  TPMKEY_BACKUP_STRUCT_SIZE_VER1, uarg);
 	if (ret)
@@ -270,7 +269,6 @@ long tpmkey_ioctl_restore(struct tpmkey_device *tk, void __user *uarg)
 	u8 *file = NULL;
 	int ret;
 
-	BUILD_BUG_ON(sizeof(req) != TPMKEY_RESTORE_SIZE_VER1);
 	ret = tpmkey_copy_request(&req, sizeof(req), TPMKEY_RESTORE_SIZE_VER1,
 				  uarg);
 	if (ret)
@@ -322,11 +320,9 @@ long tpmkey_ioctl_restore(struct tpmkey_device *tk, void __user *uarg)
 	tk->busy = true;
 	tpmkey_end(tk);
 
-	req.state_len = in.state_len;
-	req.key_handle = in.info.key_handle;
-	memcpy(req.key_id, in.info.key_id, sizeof(req.key_id));
-	ret = tpmkey_install_deliver(&in, req.state_ptr) ?:
-	      tpmkey_copy_result(uarg, &req, sizeof(req));
+	ret = tpmkey_install_reply(&in, uarg, &req, sizeof(req),
+				   &req.state_len, &req.key_handle, req.key_id,
+				   req.state_ptr);
 	tpmkey_install_finish(tk, &in, ret, TPMKEY_ALLOWANCE_USED);
 out_free:
 	tpmkey_install_free(&in);

@@ -21,7 +21,6 @@ long tpmkey_ioctl_status(struct tpmkey_device *tk, void __user *uarg)
 	struct tpmkey_status st;
 	int ret;
 
-	BUILD_BUG_ON(sizeof(st) != TPMKEY_STATUS_SIZE_VER1);
 	ret = tpmkey_copy_request(&st, sizeof(st), TPMKEY_STATUS_SIZE_VER1,
 				  uarg);
 	if (ret)
@@ -73,9 +72,8 @@ long tpmkey_ioctl_activate(struct tpmkey_device *tk, void __user *uarg)
 	struct tpmkey_activate req;
 	int ret;
 
-	BUILD_BUG_ON(sizeof(req) != TPMKEY_ACTIVATE_SIZE_VER1);
-	ret = tpmkey_copy_request(&req, sizeof(req),
-				  TPMKEY_ACTIVATE_SIZE_VER1, uarg);
+	ret = tpmkey_copy_request(&req, sizeof(req), TPMKEY_ACTIVATE_SIZE_VER1,
+				  uarg);
 	if (ret)
 		return ret;
 	if (req.flags || req.key_handle ||
@@ -113,11 +111,9 @@ long tpmkey_ioctl_activate(struct tpmkey_device *tk, void __user *uarg)
 	tk->busy = true;
 	tpmkey_end(tk);
 
-	req.state_len = in.state_len;
-	req.key_handle = in.info.key_handle;
-	memcpy(req.key_id, in.info.key_id, sizeof(req.key_id));
-	ret = tpmkey_install_deliver(&in, req.state_ptr) ?:
-	      tpmkey_copy_result(uarg, &req, sizeof(req));
+	ret = tpmkey_install_reply(&in, uarg, &req, sizeof(req),
+				   &req.state_len, &req.key_handle, req.key_id,
+				   req.state_ptr);
 	tpmkey_install_finish(tk, &in, ret, TPMKEY_ALLOWANCE_LEFT);
 	goto out_free;
 
@@ -178,7 +174,6 @@ long tpmkey_ioctl_load(struct tpmkey_device *tk, void __user *uarg)
 	u8 *blob;
 	int ret;
 
-	BUILD_BUG_ON(sizeof(req) != TPMKEY_LOAD_SIZE_VER1);
 	ret = tpmkey_copy_request(&req, sizeof(req), TPMKEY_LOAD_SIZE_VER1,
 				  uarg);
 	if (ret)
@@ -267,7 +262,6 @@ long tpmkey_ioctl_reseal(struct tpmkey_device *tk, void __user *uarg)
 	struct tpmkey_reseal req;
 	int ret;
 
-	BUILD_BUG_ON(sizeof(req) != TPMKEY_RESEAL_SIZE_VER1);
 	ret = tpmkey_copy_request(&req, sizeof(req), TPMKEY_RESEAL_SIZE_VER1,
 				  uarg);
 	if (ret)
@@ -301,10 +295,9 @@ long tpmkey_ioctl_reseal(struct tpmkey_device *tk, void __user *uarg)
 	tk->busy = true;
 	tpmkey_end(tk);
 
-	req.state_len = in.state_len;
-	req.key_handle = in.info.key_handle;
-	ret = tpmkey_install_deliver(&in, req.state_ptr) ?:
-	      tpmkey_copy_result(uarg, &req, sizeof(req));
+	ret = tpmkey_install_reply(&in, uarg, &req, sizeof(req),
+				   &req.state_len, &req.key_handle, NULL,
+				   req.state_ptr);
 
 	mutex_lock(&tk->lock);
 	tpmkey_idle(tk);
@@ -326,7 +319,6 @@ long tpmkey_ioctl_erase(struct tpmkey_device *tk, void __user *uarg)
 	struct tpmkey_erase req;
 	int ret;
 
-	BUILD_BUG_ON(sizeof(req) != TPMKEY_ERASE_SIZE_VER1);
 	ret = tpmkey_copy_request(&req, sizeof(req), TPMKEY_ERASE_SIZE_VER1,
 				  uarg);
 	if (ret)

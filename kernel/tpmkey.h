@@ -182,7 +182,9 @@ struct tpmkey_install {
 int tpmkey_install_prepare(struct tpmkey_device *tk, struct tpmkey_install *in);
 int tpmkey_check_tpm(struct tpmkey_device *tk,
 		     const struct tpmkey_backend *backend);
-int tpmkey_install_deliver(const struct tpmkey_install *in, u64 ustate);
+int tpmkey_install_reply(const struct tpmkey_install *in, void __user *uarg,
+			 void *req, size_t req_size, u32 *state_len,
+			 u32 *key_handle, u8 *key_id, u64 ustate);
 void tpmkey_install_finish(struct tpmkey_device *tk, struct tpmkey_install *in,
 			   int ret, enum tpmkey_allowance backup);
 void tpmkey_install_undo(struct tpmkey_install *in);
