@@ -307,13 +307,11 @@ if [ "$BUS_EXPECT" = expect_success ]; then
 	expect "ECC point swapped: load" 0 tpmkeyctl load
 	expect "ECC point swapped: backup" 0 tpmkeyctl backup --password-file /tmp/pw $KDF
 else
-	rc=0
-	tpmkeyctl load || rc=$?
-	check "ECC point swapped: load refused (exit $rc)" test $rc -ne 0
-	check "ECC point swapped: ... nothing loaded" sh -c '! keyctl search @u logon tpmkey:dek'
-	rc=0
-	tpmkeyctl backup --password-file /tmp/pw $KDF || rc=$?
-	check "ECC point swapped: backup refused (exit $rc)" test $rc -ne 0
+	# The module salts to the point its state recorded, never to one the
+	# bus sends now: the swapped answers change nothing.
+	expect "ECC point swapped after activation: load works (recorded point)" 0 tpmkeyctl load
+	expect "ECC point swapped after activation: backup works" 0 \
+		tpmkeyctl backup --password-file /tmp/pw $KDF
 fi
 G
 	)
@@ -330,7 +328,7 @@ G
 	fi
 	if [ "$expect" = expect_refusal ]; then
 		read_counter "$d"
-		counter_moved "ECC point swapped: nothing spent" 0
+		counter_moved "ECC point swapped: the one backup moved the counter once" 1
 	fi
 	swap_at_activate "$expect" "$params"
 }
