@@ -109,24 +109,6 @@ int tpmkey_new_key_request(struct tpmkey_device *tk, void __user *uarg,
 	return 0;
 }
 
-/* Any failure of the TPM to seal or unseal, as opposed to no TPM at all. */
-int tpmkey_tpm_refused(int ret)
-{
-	switch (ret) {
-	case -ENOMEM:
-	case -EINTR:
-	case -ENODEV:
-	case -ENOPKG:
-	case -EKEYEXPIRED:
-	case -EKEYREVOKED:
-	case -EAGAIN:
-	case -EREMOTEIO:
-	case -ENOSPC:
-		return ret;
-	}
-	return -EKEYREJECTED;
-}
-
 u32 tpmkey_tpm_flags(void)
 {
 	struct tpm_chip *chip;

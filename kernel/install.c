@@ -43,7 +43,19 @@ int tpmkey_install_prepare(struct tpmkey_device *tk, struct tpmkey_install *in)
 		ret = -ENOMEM;
 		goto out;
 	}
+	/*
+	 * The TPM side of the key is the new backend's to fill: nothing of
+	 * a resealed key's old object may carry over.
+	 */
 	in->info.backend = b->id;
+	in->info.key_handle = 0;
+	in->info.lock_pcr = 0;
+	memset(in->info.lock_pcr_value, 0, sizeof(in->info.lock_pcr_value));
+	memset(in->info.salt_point, 0, sizeof(in->info.salt_point));
+	if (in->info.pcr_mask && !(b->protections & TPMKEY_PROT_BOOT_LOCK)) {
+		ret = -EINVAL;		/* no policy to bind PCRs with */
+		goto out;
+	}
 	ret = b->seal(tk, &in->info, in->counter, sec->kmk, sealed,
 		      &sealed_len);
 	if (ret) {

@@ -240,7 +240,11 @@ static void tpmkey_reseal_commit(struct tpmkey_device *tk,
 	const struct tpmkey_backend *old = tpmkey_backend(tk->info.backend);
 	int ret = 0;
 
-	if (old->evict)
+	/*
+	 * An old object that was gone already may have left its handle to
+	 * the new one: evicting it then would destroy the new key.
+	 */
+	if (old->evict && tk->info.key_handle != in->info.key_handle)
 		ret = old->evict(&tk->info);
 	if (ret && ret != -ENOENT)
 		pr_warn("key %*phN resealed, but its old TPM object 0x%08x stays (%d): erase it with tpm2_evictcontrol\n",

@@ -11,7 +11,6 @@
 
 #include <crypto/aes.h>
 #include <crypto/algapi.h>
-#include <crypto/ecdh.h>
 #include <crypto/hash.h>
 #include <crypto/kpp.h>
 #include <crypto/sha2.h>
@@ -118,32 +117,41 @@ static void tpmkey_kdfe(const u8 *z, const u8 *label, size_t label_len,
  */
 int tpmkey_session_salt(const u8 *tpm_point, u8 *ephemeral, u8 *salt)
 {
+	/*
+	 * An empty private key makes the KPP generate a random one.  Packed
+	 * as crypto_ecdh_encode_key() packs it: that helper lives in the
+	 * ecdh module, which crypto_alloc_kpp() loads on demand, and the
+	 * module must load without it.
+	 */
+	const struct {
+		struct kpp_secret hdr;
+		unsigned short key_size;
+	} secret = {
+		.hdr = {
+			.type = CRYPTO_KPP_SECRET_TYPE_ECDH,
+			.len = sizeof(secret),
+		},
+	};
 	struct scatterlist src[2], dst[2];
-	struct ecdh params = {};
 	struct kpp_request *req;
 	struct crypto_kpp *kpp;
 	DECLARE_CRYPTO_WAIT(wait);
-	u8 *buf, *secret, *z;
-	unsigned int secret_len;
 	int ret;
+	u8 *z;
 
+	BUILD_BUG_ON(sizeof(secret) != sizeof(struct kpp_secret) +
+		     sizeof(unsigned short));
 	kpp = crypto_alloc_kpp("ecdh-nist-p256", 0, 0);
 	if (IS_ERR(kpp))
 		return PTR_ERR(kpp);
 	/* scatterlists need memory outside the stack */
-	secret_len = crypto_ecdh_key_len(&params);
-	buf = kzalloc(secret_len + 2 * TPMKEY_ECC_COORD_SIZE * 2, GFP_KERNEL);
+	z = kzalloc(4 * TPMKEY_ECC_COORD_SIZE, GFP_KERNEL);
 	req = kpp_request_alloc(kpp, GFP_KERNEL);
-	if (!buf || !req) {
+	if (!z || !req) {
 		ret = -ENOMEM;
 		goto out;
 	}
-	secret = buf;
-	z = buf + secret_len;
-	/* An empty private key makes the KPP generate a random one. */
-	ret = crypto_ecdh_encode_key(secret, secret_len, &params);
-	if (!ret)
-		ret = crypto_kpp_set_secret(kpp, secret, secret_len);
+	ret = crypto_kpp_set_secret(kpp, &secret, sizeof(secret));
 	if (ret)
 		goto out;
 	kpp_request_set_callback(req, CRYPTO_TFM_REQ_MAY_BACKLOG,
@@ -177,7 +185,7 @@ int tpmkey_session_salt(const u8 *tpm_point, u8 *ephemeral, u8 *salt)
 		    sizeof(tpmkey_label_secret), ephemeral, tpm_point, salt);
 out:
 	kpp_request_free(req);
-	kfree_sensitive(buf);
+	kfree_sensitive(z);
 	crypto_free_kpp(kpp);
 	return ret;
 }

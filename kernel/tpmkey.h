@@ -153,7 +153,6 @@ int tpmkey_new_key_request(struct tpmkey_device *tk, void __user *uarg,
 			   void *req, size_t req_size, u32 *state_len,
 			   u32 parent, u32 nv_index, u32 pcr_mask,
 			   u64 state_ptr);
-int tpmkey_tpm_refused(int ret);
 int tpmkey_begin(struct tpmkey_device *tk, enum tpmkey_state want,
 		 const char *op);
 void tpmkey_end(struct tpmkey_device *tk);
@@ -199,6 +198,9 @@ long tpmkey_ioctl_reseal(struct tpmkey_device *tk, void __user *uarg);
 long tpmkey_ioctl_backup(struct tpmkey_device *tk, void __user *uarg);
 long tpmkey_ioctl_verify(struct tpmkey_device *tk, void __user *uarg);
 long tpmkey_ioctl_restore(struct tpmkey_device *tk, void __user *uarg);
+
+/* tpm2_cmd.c: the errno of a TPM's refusal, for the backends and LOAD */
+int tpmkey_tpm_refused(int ret);
 
 /* seal_tpm2.c: the boot-phase lock, which only the native backend has */
 void tpmkey_boot_lock_init(struct tpmkey_device *tk, u32 pcr);
