@@ -2,13 +2,16 @@
 /*
  * kstate_fixup(): repairs a state blob's lengths, GCM tag and checksum so
  * that mutations reach the checks behind them (fuzz_kstate.c describes the
- * mode bits).  Shared by the kstate and kioctl targets.
+ * mode bits).  Shared by the kstate and kioctl targets.  The layout is the
+ * UAPI's struct tpmkey_state_header and TPMKEY_STATE_SIZE().
  */
 #include "kshim.h"
 #include "../../kernel/tpmkey.h"
 
-#define HDR_LEN		88
-#define TAIL_LEN	(TPMKEY_GCM_TAG_SIZE + SHA256_DIGEST_SIZE)
+#define HDR_LEN		TPMKEY_STATE_HEADER_SIZE
+#define KEY_LEN_OFF	offsetof(struct tpmkey_state_header, key_len)
+#define SEALED_LEN_OFF	offsetof(struct tpmkey_state_header, sealed_len)
+#define NONCE_OFF	offsetof(struct tpmkey_state_header, nonce)
 
 void kstate_fixup(u8 *blob, size_t len, unsigned int mode, const u8 *kmk);
 
@@ -31,26 +34,27 @@ void kstate_fixup(u8 *blob, size_t len, unsigned int mode, const u8 *kmk)
 {
 	u32 sealed_len, key_len;
 
-	if (len < HDR_LEN + TAIL_LEN)
+	if (len < TPMKEY_STATE_SIZE(0, 0))
 		return;
-	key_len = get_le32(blob + 24);
+	key_len = get_le32(blob + KEY_LEN_OFF);
 	if ((mode & 0x04) && (key_len == 32 || key_len == 64) &&
-	    len >= HDR_LEN + key_len + TAIL_LEN + 1)
-		put_le32(blob + 28, len - HDR_LEN - key_len - TAIL_LEN);
-	sealed_len = get_le32(blob + 28);
+	    len >= TPMKEY_STATE_SIZE(1, key_len))
+		put_le32(blob + SEALED_LEN_OFF,
+			 len - TPMKEY_STATE_SIZE(0, key_len));
+	sealed_len = get_le32(blob + SEALED_LEN_OFF);
 	if ((mode & 0x01) && (key_len == 32 || key_len == 64) &&
 	    sealed_len <= TPMKEY_SEALED_SIZE_MAX &&
-	    len == HDR_LEN + sealed_len + key_len + TAIL_LEN) {
+	    len == TPMKEY_STATE_SIZE(sealed_len, key_len)) {
 		u8 *wrapped = blob + HDR_LEN + sealed_len;
-		u8 plain[64];
+		u8 plain[TPMKEY_DEK_SIZE_MAX];
 
 		memcpy(plain, wrapped, key_len);
-		if (tpmkey_seal_gcm(kmk, blob + 72, blob, HDR_LEN + sealed_len,
-				    plain, wrapped, key_len))
+		if (tpmkey_seal_gcm(kmk, blob + NONCE_OFF, blob,
+				    HDR_LEN + sealed_len, plain, wrapped,
+				    key_len))
 			abort();
 	}
 	if (mode & 0x02)
 		sha256(blob, len - SHA256_DIGEST_SIZE,
 		       blob + len - SHA256_DIGEST_SIZE);
 }
-

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kshim: the kernel services the module's parsers call, in userspace.
- * See include/kshim.h.
+ * kshim: the kernel services the module's ioctl layer calls, in
+ * userspace.  See include/kshim.h.
  */
 #include <malloc.h>
 #include <stdio.h>
@@ -257,7 +257,7 @@ loff_t noop_llseek(struct file *file, loff_t offset, int whence)
 int misc_register(struct miscdevice *misc)
 {
 	(void)misc;
-	return 0;
+	return kshim.misc_register_fails ? -EBUSY : 0;
 }
 
 void misc_deregister(struct miscdevice *misc)
@@ -265,7 +265,21 @@ void misc_deregister(struct miscdevice *misc)
 	(void)misc;
 }
 
-/* ---- the TPM: a script of responses from the harness ---- */
+/* ---- power management: the notifier is called by the harness ---- */
+
+int register_pm_notifier(struct notifier_block *nb)
+{
+	(void)nb;
+	return kshim.pm_register_fails ? -ENOMEM : 0;
+}
+
+int unregister_pm_notifier(struct notifier_block *nb)
+{
+	(void)nb;
+	return 0;
+}
+
+/* ---- the TPM chip: present or not, TPM 2.0 or not ---- */
 
 static struct tpm_chip the_chip;
 static int chip_refs;
@@ -284,17 +298,6 @@ int tpm_is_tpm2(struct tpm_chip *chip)
 	return kshim.tpm2;
 }
 
-int tpm_try_get_ops(struct tpm_chip *chip)
-{
-	(void)chip;
-	return 0;
-}
-
-void tpm_put_ops(struct tpm_chip *chip)
-{
-	(void)chip;
-}
-
 void put_device(struct device *dev)
 {
 	(void)dev;
@@ -302,119 +305,6 @@ void put_device(struct device *dev)
 		fprintf(stderr, "kshim: put_device() without a reference\n");
 		abort();
 	}
-}
-
-#define TPM_BUF_SIZE	4096
-
-int tpm_buf_init(struct tpm_buf *buf, u16 tag, u32 ordinal)
-{
-	__be16 t = cpu_to_be16(tag);
-	__be32 l = cpu_to_be32(TPM_HEADER_SIZE), o = cpu_to_be32(ordinal);
-
-	buf->data = malloc(TPM_BUF_SIZE);
-	if (!buf->data)
-		return -ENOMEM;
-	buf->flags = 0;
-	memcpy(buf->data, &t, 2);
-	memcpy(buf->data + 2, &l, 4);
-	memcpy(buf->data + 6, &o, 4);
-	buf->length = TPM_HEADER_SIZE;
-	return 0;
-}
-
-void tpm_buf_destroy(struct tpm_buf *buf)
-{
-	free(buf->data);
-	buf->data = NULL;
-}
-
-u32 tpm_buf_length(struct tpm_buf *buf)
-{
-	__be32 l;
-
-	memcpy(&l, buf->data + 2, 4);
-	return be32_to_cpu(l);
-}
-
-void tpm_buf_append(struct tpm_buf *buf, const u8 *p, u16 n)
-{
-	u32 len = tpm_buf_length(buf);
-	__be32 l;
-
-	if (len + n > TPM_BUF_SIZE)
-		abort();
-	memcpy(buf->data + len, p, n);
-	l = cpu_to_be32(len + n);
-	memcpy(buf->data + 2, &l, 4);
-}
-
-void tpm_buf_append_u8(struct tpm_buf *buf, u8 value)
-{
-	tpm_buf_append(buf, &value, 1);
-}
-
-void tpm_buf_append_u16(struct tpm_buf *buf, u16 value)
-{
-	__be16 v = cpu_to_be16(value);
-
-	tpm_buf_append(buf, (const u8 *)&v, 2);
-}
-
-void tpm_buf_append_u32(struct tpm_buf *buf, u32 value)
-{
-	__be32 v = cpu_to_be32(value);
-
-	tpm_buf_append(buf, (const u8 *)&v, 4);
-}
-
-/*
- * The next response of the script: a length byte, then that many bytes
- * (less if the script ends).  As the kernel's tpm_transmit_cmd(): a
- * response whose header length differs from what arrived is -EFAULT
- * (tpm_try_transmit()), a non-zero return code is returned as is, a
- * success shorter than @min_rsp_body_length is -EFAULT.
- */
-ssize_t tpm_transmit_cmd(struct tpm_chip *chip, struct tpm_buf *buf,
-			 size_t min_rsp_body_length, const char *desc)
-{
-	size_t n;
-	__be32 v;
-	u32 rc;
-
-	(void)chip;
-	(void)desc;
-	if (!kshim.tpm_script_len)
-		return -ETIME;
-	n = kshim.tpm_script[0];
-	kshim.tpm_script++;
-	kshim.tpm_script_len--;
-	if (n > kshim.tpm_script_len)
-		n = kshim.tpm_script_len;
-	memcpy(buf->data, kshim.tpm_script, n);
-	kshim.tpm_script += n;
-	kshim.tpm_script_len -= n;
-	if (n < TPM_HEADER_SIZE)
-		return -EFAULT;
-	if (kshim.tpm_fix_length) {
-		v = cpu_to_be32(n);
-		memcpy(buf->data + 2, &v, 4);
-	}
-	if (tpm_buf_length(buf) != n)
-		return -EFAULT;
-	memcpy(&v, buf->data + 6, 4);
-	rc = be32_to_cpu(v);
-	if (rc)
-		return rc;
-	if (n < TPM_HEADER_SIZE + min_rsp_body_length)
-		return -EFAULT;
-	return 0;
-}
-
-/* TPM2_FlushContext: its response is not looked at. */
-void tpm2_flush_context(struct tpm_chip *chip, u32 handle)
-{
-	(void)chip;
-	(void)handle;
 }
 
 void kshim_check_balanced(void)

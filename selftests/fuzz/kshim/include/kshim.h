@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * kshim: just enough of the kernel's API, mapped onto libc and OpenSSL,
- * to build the tpmkey module's parsers (kernel/state.c, backup.c,
- * lifecycle.c, main.c, tpm2_cmd.c) as userspace code for libFuzzer.
- * Nothing here is used by the module itself.
+ * to build the tpmkey module's ioctl layer and state parser (kernel/main.c,
+ * core.c, install.c, ioctl_key.c, ioctl_backup.c, backend.c, state.c) as
+ * userspace code for libFuzzer.  Nothing here is used by the module itself.
+ * The backends and the TPM layer (seal_tpm2.c, seal_trusted.c, tpm2_*.c)
+ * are not built: kfake.c stands in for them with a fake TPM (struct
+ * kfake_tpm below).
  *
  * User memory: copy_{from,to}_user() and friends accept only ranges the
  * harness registered with kshim_user_region(); anything else is a fault
@@ -23,6 +26,7 @@
 #include <sys/types.h>
 
 #include <linux/types.h>	/* the UAPI one: __u32, __le32, ... */
+#include <linux/tpmkey.h>	/* the UAPI's sizes, for struct kfake_tpm */
 
 typedef __u8 u8;
 typedef __u16 u16;
@@ -58,6 +62,8 @@ typedef u32 key_serial_t;
 #define min_t(type, a, b)	((type)(a) < (type)(b) ? (type)(a) : (type)(b))
 #define max_t(type, a, b)	((type)(a) > (type)(b) ? (type)(a) : (type)(b))
 #define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
+#define container_of(ptr, type, member) \
+	((type *)((char *)(ptr) - offsetof(type, member)))
 #define BIT(n)			(1UL << (n))
 #define PAGE_SIZE		4096UL
 
@@ -76,6 +82,8 @@ static inline void __attribute__((unused)) kshim_printk(const char *fmt, ...)
 #define pr_warn(...)		kshim_printk(__VA_ARGS__)
 #define pr_notice(...)		kshim_printk(__VA_ARGS__)
 #define pr_debug(...)		kshim_printk(__VA_ARGS__)
+#define pr_info_ratelimited(...) kshim_printk(__VA_ARGS__)
+#define pr_warn_ratelimited(...) kshim_printk(__VA_ARGS__)
 
 #ifndef ENOIOCTLCMD
 #define ENOIOCTLCMD	515	/* kernel-internal */
@@ -152,39 +160,21 @@ bool capable(int cap);
 void sha256(const u8 *data, unsigned int len, u8 *out);
 int crypto_memneq(const void *a, const void *b, size_t size);
 
-/* linux/device.h, linux/tpm.h */
+/* linux/device.h, linux/tpm.h: whether there is a chip, nothing more */
 struct device {
 	int unused;
 };
 struct tpm_chip {
 	struct device dev;
 };
-struct tpm_buf {
-	u32 flags;
-	u32 length;
-	u8 *data;
-};
-#define TPM_HEADER_SIZE		10
 struct tpm_chip *tpm_default_chip(void);
 int tpm_is_tpm2(struct tpm_chip *chip);
-int tpm_try_get_ops(struct tpm_chip *chip);
-void tpm_put_ops(struct tpm_chip *chip);
 void put_device(struct device *dev);
-int tpm_buf_init(struct tpm_buf *buf, u16 tag, u32 ordinal);
-void tpm_buf_destroy(struct tpm_buf *buf);
-u32 tpm_buf_length(struct tpm_buf *buf);
-void tpm_buf_append_u8(struct tpm_buf *buf, u8 value);
-void tpm_buf_append_u16(struct tpm_buf *buf, u16 value);
-void tpm_buf_append_u32(struct tpm_buf *buf, u32 value);
-void tpm_buf_append(struct tpm_buf *buf, const u8 *p, u16 n);
-void tpm2_flush_context(struct tpm_chip *chip, u32 handle);
-ssize_t tpm_transmit_cmd(struct tpm_chip *chip, struct tpm_buf *buf,
-			 size_t min_rsp_body_length, const char *desc);
 
 /* linux/fs.h, linux/miscdevice.h, linux/module.h */
 struct inode;
 struct file {
-	int unused;
+	void *private_data;	/* the miscdevice, as misc_open() sets it */
 };
 struct module;
 struct file_operations {
@@ -214,14 +204,26 @@ void misc_deregister(struct miscdevice *misc);
 #define MODULE_LICENSE(x)	extern int kshim_module_info
 #define MODULE_PARM_DESC(p, x)	extern int kshim_module_info
 #define module_param(name, type, perm) extern int kshim_module_info
+#define MODULE_SOFTDEP(x)	extern int kshim_module_info
+
+/* linux/notifier.h, linux/suspend.h */
+struct notifier_block;
+#define PM_HIBERNATION_PREPARE	0x0001
+#define PM_POST_HIBERNATION	0x0002
+#define PM_SUSPEND_PREPARE	0x0003
+#define PM_POST_SUSPEND		0x0004
+#define PM_RESTORE_PREPARE	0x0005
+#define PM_POST_RESTORE		0x0006
+int register_pm_notifier(struct notifier_block *nb);
+int unregister_pm_notifier(struct notifier_block *nb);
 
 /* linux/key.h: the module only passes struct key pointers around. */
 struct key;
 
 /*
- * What the harness controls: the fake kernel services (kfake.c) read
- * these.  kshim_reset() puts everything back to defaults and frees what
- * an iteration left (a loaded key).
+ * What the harness controls: the fake kernel services (kshim.c, kfake.c)
+ * read these.  kshim_reset() puts everything back to defaults (the fake
+ * TPM included); the harness frees what an iteration left (a loaded key).
  */
 struct kshim_ctl {
 	bool capable;
@@ -229,14 +231,9 @@ struct kshim_ctl {
 	bool tpm_present;
 	bool tpm2;
 	bool trusted_keys;	/* tpmkey_features() */
-	bool seal_fails;
-	bool unseal_fails;
 	bool dek_install_fails;
-	u32 sealed_len;		/* what the fake sealer produces, 1..512 */
-	/* Responses of the fake TPM, consumed by tpm_transmit_cmd(). */
-	const u8 *tpm_script;
-	size_t tpm_script_len;
-	bool tpm_fix_length;	/* write the real length into each response */
+	bool pm_register_fails;
+	bool misc_register_fails;
 	u64 random_state;
 	bool debug;		/* say which user copies fault */
 };
@@ -245,8 +242,44 @@ void kshim_reset(void);
 /* Aborts if an iteration leaked a TPM chip reference. */
 void kshim_check_balanced(void);
 
+/*
+ * The fake TPM behind the fake backends (kfake.c): per-key persistent
+ * objects at TPMKEY_KEY_HANDLE_FIRST + slot, the SHA-256 PCR bank, the
+ * backup counter.  "Set" fields are the harness's knobs (0: works);
+ * "seen" fields record what the module asked for.
+ */
+#define KFAKE_EVICTS_SEEN	8
+
+struct kfake_tpm {
+	/* set */
+	bool no_ecdh;		/* the native backend's check() fails */
+	int seal_err;		/* seal() fails (after the counter) */
+	int unseal_err;		/* unseal() fails (after its checks) */
+	int evict_err;		/* evict() fails, the object stays */
+	int counter_err;	/* every counter command fails */
+	int extend_err;		/* PCR_Extend fails */
+	bool boot_chain_changed; /* a bound platform PCR moved */
+	u32 sealed_len;		/* what seal() produces, 1..511 */
+	u64 nv_counter;		/* the backup counter's value */
+	bool objects[TPMKEY_KEY_HANDLE_COUNT];	/* present in the TPM */
+	u8 pcr[TPMKEY_PCR_COUNT][TPMKEY_PCR_DIGEST_SIZE];
+	/* seen */
+	unsigned int evicts;	/* evict() calls */
+	u32 evicted[KFAKE_EVICTS_SEEN];	/* their handles, the first ones */
+	unsigned int seals, unseals, counters, extends;
+};
+extern struct kfake_tpm kfake;
+
 /* The fixed keys of the fake backends, for harnesses that build blobs. */
 extern const u8 kshim_kmk[32];
 extern const u8 kshim_dek[64];
+
+/* The fake TPM's Name of NV index @nv_index, and a slot's object. */
+void kfake_nv_name(u32 nv_index, u8 *name);
+void kfake_salt_point(unsigned int slot, u8 *point);
+/* A sealed blob as the fake backend @backend makes it. */
+void kfake_sealed(u32 backend, u8 *sealed, size_t len);
+/* The value the lock PCR gets when tpmkey extends it. */
+void kfake_extend(u8 *pcr);
 
 #endif /* KSHIM_H */

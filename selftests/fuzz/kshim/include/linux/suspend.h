@@ -1,0 +1,6 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* kshim: see ../kshim.h */
+#ifndef KSHIM_LINUX_SUSPEND_H
+#define KSHIM_LINUX_SUSPEND_H
+#include "kshim.h"
+#endif
