@@ -15,13 +15,55 @@
 #include <crypto/hash.h>
 #include <crypto/kpp.h>
 #include <crypto/sha2.h>
+#include <linux/module.h>
 #include <linux/random.h>
 #include <linux/scatterlist.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/timekeeping.h>
 
 #include "tpm2_compat.h"
 #include "tpm2_session.h"
+
+#ifdef TPMKEY_BENCH
+/*
+ * A bench-only build (make ... TPMKEY_BENCH=y, kernel/Kbuild; scripts/bench
+ * boots it for its CPU-time figures only): the time spent in each kind of
+ * session cryptography, in nanoseconds of ktime_get_ns(), and how many
+ * times, read-only under /sys/module/tpmkey/parameters.  Plain sums: the
+ * bench runs one caller at a time.  Production builds have none of this.
+ */
+static unsigned long long bench_ns_ecdh, bench_ns_kdf, bench_ns_hmac,
+			  bench_ns_cfb;
+static unsigned long long bench_calls_ecdh, bench_calls_kdf,
+			  bench_calls_hmac, bench_calls_cfb;
+module_param(bench_ns_ecdh, ullong, 0444);
+MODULE_PARM_DESC(bench_ns_ecdh, "BENCH BUILD: ns in ECDH (tfm, key generation, shared secret)");
+module_param(bench_ns_kdf, ullong, 0444);
+MODULE_PARM_DESC(bench_ns_kdf, "BENCH BUILD: ns in KDFa and KDFe");
+module_param(bench_ns_hmac, ullong, 0444);
+MODULE_PARM_DESC(bench_ns_hmac, "BENCH BUILD: ns in command and response HMACs");
+module_param(bench_ns_cfb, ullong, 0444);
+MODULE_PARM_DESC(bench_ns_cfb, "BENCH BUILD: ns in AES-128-CFB, without its KDFa");
+module_param(bench_calls_ecdh, ullong, 0444);
+MODULE_PARM_DESC(bench_calls_ecdh, "BENCH BUILD: ECDH salts");
+module_param(bench_calls_kdf, ullong, 0444);
+MODULE_PARM_DESC(bench_calls_kdf, "BENCH BUILD: KDFa and KDFe calls");
+module_param(bench_calls_hmac, ullong, 0444);
+MODULE_PARM_DESC(bench_calls_hmac, "BENCH BUILD: session HMACs");
+module_param(bench_calls_cfb, ullong, 0444);
+MODULE_PARM_DESC(bench_calls_cfb, "BENCH BUILD: parameters en- or decrypted");
+
+#define TPMKEY_BENCH_START(t)	((t) = ktime_get_ns())
+#define TPMKEY_BENCH_ADD(what, t)				\
+	do {							\
+		bench_ns_##what += ktime_get_ns() - (t);	\
+		bench_calls_##what++;				\
+	} while (0)
+#else
+#define TPMKEY_BENCH_START(t)	((void)(t))
+#define TPMKEY_BENCH_ADD(what, t)	((void)(t))
+#endif
 
 struct tpmkey_hmac {
 	struct sha256_state sha;
@@ -68,9 +110,11 @@ static void tpmkey_kdfa(const u8 *key, size_t key_len, const u8 *label,
 {
 	u8 block[SHA256_DIGEST_SIZE], c[4], bits[4];
 	struct tpmkey_hmac h;
+	u64 t0 = 0;
 	u32 counter;
 	size_t n;
 
+	TPMKEY_BENCH_START(t0);
 	put_unaligned_be32(bytes * 8, bits);
 	for (counter = 1; bytes; counter++) {
 		n = bytes < sizeof(block) ? bytes : sizeof(block);
@@ -87,6 +131,7 @@ static void tpmkey_kdfa(const u8 *key, size_t key_len, const u8 *label,
 		bytes -= n;
 	}
 	memzero_explicit(block, sizeof(block));
+	TPMKEY_BENCH_ADD(kdf, t0);
 }
 
 /* KDFe (Part 1, 11.4.10.3) for one SHA-256 block: the ECDH salt. */
@@ -95,7 +140,9 @@ static void tpmkey_kdfe(const u8 *z, const u8 *label, size_t label_len,
 {
 	static const u8 c[4] = { 0, 0, 0, 1 };
 	struct sha256_state sha;
+	u64 t0 = 0;
 
+	TPMKEY_BENCH_START(t0);
 	sha256_init(&sha);
 	sha256_update(&sha, c, sizeof(c));
 	sha256_update(&sha, z, TPMKEY_ECC_COORD_SIZE);
@@ -103,6 +150,7 @@ static void tpmkey_kdfe(const u8 *z, const u8 *label, size_t label_len,
 	sha256_update(&sha, party_u, TPMKEY_ECC_COORD_SIZE);
 	sha256_update(&sha, party_v, TPMKEY_ECC_COORD_SIZE);
 	sha256_final(&sha, out);
+	TPMKEY_BENCH_ADD(kdf, t0);
 }
 
 /**
@@ -125,8 +173,10 @@ int tpmkey_session_salt(const u8 *tpm_point, u8 *ephemeral, u8 *salt)
 	DECLARE_CRYPTO_WAIT(wait);
 	u8 *buf, *secret, *z;
 	unsigned int secret_len;
+	u64 t0 = 0;
 	int ret;
 
+	TPMKEY_BENCH_START(t0);
 	kpp = crypto_alloc_kpp("ecdh-nist-p256", 0, 0);
 	if (IS_ERR(kpp))
 		return PTR_ERR(kpp);
@@ -172,6 +222,7 @@ int tpmkey_session_salt(const u8 *tpm_point, u8 *ephemeral, u8 *salt)
 	ret = crypto_wait_req(crypto_kpp_compute_shared_secret(req), &wait);
 	if (ret)
 		goto out;
+	TPMKEY_BENCH_ADD(ecdh, t0);
 	/* Z is the shared point's x; PartyU is ours, PartyV the TPM's. */
 	tpmkey_kdfe(z, tpmkey_label_secret,
 		    sizeof(tpmkey_label_secret), ephemeral, tpm_point, salt);
@@ -213,13 +264,16 @@ static void tpmkey_session_hmac(const struct tpmkey_session *s,
 				const u8 *older, u8 attrs, u8 *out)
 {
 	struct tpmkey_hmac h;
+	u64 t0 = 0;
 
+	TPMKEY_BENCH_START(t0);
 	tpmkey_hmac_init(&h, s->key, sizeof(s->key));
 	sha256_update(&h.sha, phash, SHA256_DIGEST_SIZE);
 	sha256_update(&h.sha, newer, TPMKEY_NONCE_SIZE);
 	sha256_update(&h.sha, older, TPMKEY_NONCE_SIZE);
 	sha256_update(&h.sha, &attrs, 1);
 	tpmkey_hmac_final(&h, out);
+	TPMKEY_BENCH_ADD(hmac, t0);
 }
 
 /* The command's HMAC over cpHash. */
@@ -270,6 +324,7 @@ static int tpmkey_session_cfb(const struct tpmkey_session *s, const u8 *newer,
 	u8 key_iv[AES_KEYSIZE_128 + AES_BLOCK_SIZE], ks[AES_BLOCK_SIZE];
 	u8 *iv = key_iv + AES_KEYSIZE_128;
 	struct crypto_aes_ctx *aes;
+	u64 t0 = 0;
 	size_t i, n;
 	int ret;
 
@@ -279,6 +334,7 @@ static int tpmkey_session_cfb(const struct tpmkey_session *s, const u8 *newer,
 	tpmkey_kdfa(s->key, sizeof(s->key), tpmkey_label_cfb,
 		    sizeof(tpmkey_label_cfb), newer, older,
 		    key_iv, sizeof(key_iv));
+	TPMKEY_BENCH_START(t0);
 	ret = aes_expandkey(aes, key_iv, AES_KEYSIZE_128);
 	if (ret)
 		goto out;
@@ -293,6 +349,7 @@ static int tpmkey_session_cfb(const struct tpmkey_session *s, const u8 *newer,
 				iv[i] = buf[i];
 		}
 	}
+	TPMKEY_BENCH_ADD(cfb, t0);
 out:
 	memzero_explicit(key_iv, sizeof(key_iv));
 	memzero_explicit(ks, sizeof(ks));
