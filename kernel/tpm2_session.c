@@ -14,13 +14,72 @@
 #include <crypto/hash.h>
 #include <crypto/kpp.h>
 #include <crypto/sha2.h>
+#include <linux/module.h>
 #include <linux/random.h>
 #include <linux/scatterlist.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/timekeeping.h>
 
 #include "tpm2_compat.h"
 #include "tpm2_session.h"
+
+#ifdef TPMKEY_BENCH
+/*
+ * A bench-only build (make ... TPMKEY_BENCH=y, kernel/Kbuild; scripts/bench
+ * boots it for its CPU-time figures only): the time spent in each kind of
+ * session cryptography, in nanoseconds of ktime_get_ns(), and how many
+ * times, read-only under /sys/module/tpmkey/parameters.  Plain sums: the
+ * bench runs one caller at a time.  Production builds have none of this.
+ */
+static unsigned long long bench_ns_ecdh, bench_ns_kdf, bench_ns_hmac,
+			  bench_ns_cfb;
+static unsigned long long bench_calls_ecdh, bench_calls_kdf,
+			  bench_calls_hmac, bench_calls_cfb;
+/* The parts of bench_ns_ecdh: transform and private key, public key, Z. */
+static unsigned long long bench_ns_ecdh_setup, bench_ns_ecdh_public,
+			  bench_ns_ecdh_shared;
+module_param(bench_ns_ecdh, ullong, 0444);
+MODULE_PARM_DESC(bench_ns_ecdh, "BENCH BUILD: ns in ECDH (tfm, key generation, shared secret)");
+module_param(bench_ns_ecdh_setup, ullong, 0444);
+MODULE_PARM_DESC(bench_ns_ecdh_setup, "BENCH BUILD: ns allocating the KPP and making the private key");
+module_param(bench_ns_ecdh_public, ullong, 0444);
+MODULE_PARM_DESC(bench_ns_ecdh_public, "BENCH BUILD: ns computing the ephemeral public key");
+module_param(bench_ns_ecdh_shared, ullong, 0444);
+MODULE_PARM_DESC(bench_ns_ecdh_shared, "BENCH BUILD: ns computing the shared secret");
+module_param(bench_ns_kdf, ullong, 0444);
+MODULE_PARM_DESC(bench_ns_kdf, "BENCH BUILD: ns in KDFa and KDFe");
+module_param(bench_ns_hmac, ullong, 0444);
+MODULE_PARM_DESC(bench_ns_hmac, "BENCH BUILD: ns in command and response HMACs");
+module_param(bench_ns_cfb, ullong, 0444);
+MODULE_PARM_DESC(bench_ns_cfb, "BENCH BUILD: ns in AES-128-CFB, without its KDFa");
+module_param(bench_calls_ecdh, ullong, 0444);
+MODULE_PARM_DESC(bench_calls_ecdh, "BENCH BUILD: ECDH salts");
+module_param(bench_calls_kdf, ullong, 0444);
+MODULE_PARM_DESC(bench_calls_kdf, "BENCH BUILD: KDFa and KDFe calls");
+module_param(bench_calls_hmac, ullong, 0444);
+MODULE_PARM_DESC(bench_calls_hmac, "BENCH BUILD: session HMACs");
+module_param(bench_calls_cfb, ullong, 0444);
+MODULE_PARM_DESC(bench_calls_cfb, "BENCH BUILD: parameters en- or decrypted");
+
+#define TPMKEY_BENCH_START(t)	((t) = ktime_get_ns())
+#define TPMKEY_BENCH_PART(what, t0, t)				\
+	do {							\
+		u64 now_ = ktime_get_ns();			\
+								\
+		bench_ns_##what += now_ - (t0);			\
+		(t) = now_;					\
+	} while (0)
+#define TPMKEY_BENCH_ADD(what, t)				\
+	do {							\
+		bench_ns_##what += ktime_get_ns() - (t);	\
+		bench_calls_##what++;				\
+	} while (0)
+#else
+#define TPMKEY_BENCH_START(t)	((void)(t))
+#define TPMKEY_BENCH_PART(what, t0, t)	((void)(t))
+#define TPMKEY_BENCH_ADD(what, t)	((void)(t))
+#endif
 
 struct tpmkey_hmac {
 	struct sha256_state sha;
@@ -67,9 +126,11 @@ static void tpmkey_kdfa(const u8 *key, size_t key_len, const u8 *label,
 {
 	u8 block[SHA256_DIGEST_SIZE], c[4], bits[4];
 	struct tpmkey_hmac h;
+	u64 t0 = 0;
 	u32 counter;
 	size_t n;
 
+	TPMKEY_BENCH_START(t0);
 	put_unaligned_be32(bytes * 8, bits);
 	for (counter = 1; bytes; counter++) {
 		n = bytes < sizeof(block) ? bytes : sizeof(block);
@@ -86,6 +147,7 @@ static void tpmkey_kdfa(const u8 *key, size_t key_len, const u8 *label,
 		bytes -= n;
 	}
 	memzero_explicit(block, sizeof(block));
+	TPMKEY_BENCH_ADD(kdf, t0);
 }
 
 /* KDFe (Part 1, 11.4.10.3) for one SHA-256 block: the ECDH salt. */
@@ -94,7 +156,9 @@ static void tpmkey_kdfe(const u8 *z, const u8 *label, size_t label_len,
 {
 	static const u8 c[4] = { 0, 0, 0, 1 };
 	struct sha256_state sha;
+	u64 t0 = 0;
 
+	TPMKEY_BENCH_START(t0);
 	sha256_init(&sha);
 	sha256_update(&sha, c, sizeof(c));
 	sha256_update(&sha, z, TPMKEY_ECC_COORD_SIZE);
@@ -102,6 +166,7 @@ static void tpmkey_kdfe(const u8 *z, const u8 *label, size_t label_len,
 	sha256_update(&sha, party_u, TPMKEY_ECC_COORD_SIZE);
 	sha256_update(&sha, party_v, TPMKEY_ECC_COORD_SIZE);
 	sha256_final(&sha, out);
+	TPMKEY_BENCH_ADD(kdf, t0);
 }
 
 /**
@@ -136,11 +201,13 @@ int tpmkey_session_salt(const u8 *tpm_point, u8 *ephemeral, u8 *salt)
 	struct kpp_request *req;
 	struct crypto_kpp *kpp;
 	DECLARE_CRYPTO_WAIT(wait);
+	u64 t0 = 0, t1 = 0, t2 = 0;
 	int ret;
 	u8 *z;
 
 	BUILD_BUG_ON(sizeof(secret) != sizeof(struct kpp_secret) +
 		     sizeof(unsigned short));
+	TPMKEY_BENCH_START(t0);
 	kpp = crypto_alloc_kpp("ecdh-nist-p256", 0, 0);
 	if (IS_ERR(kpp))
 		return PTR_ERR(kpp);
@@ -156,6 +223,7 @@ int tpmkey_session_salt(const u8 *tpm_point, u8 *ephemeral, u8 *salt)
 		goto out;
 	kpp_request_set_callback(req, CRYPTO_TFM_REQ_MAY_BACKLOG,
 				 crypto_req_done, &wait);
+	TPMKEY_BENCH_PART(ecdh_setup, t0, t1);
 
 	sg_init_table(dst, 2);
 	sg_set_buf(&dst[0], z, TPMKEY_ECC_COORD_SIZE);
@@ -165,6 +233,7 @@ int tpmkey_session_salt(const u8 *tpm_point, u8 *ephemeral, u8 *salt)
 	ret = crypto_wait_req(crypto_kpp_generate_public_key(req), &wait);
 	if (ret)
 		goto out;
+	TPMKEY_BENCH_PART(ecdh_public, t1, t2);
 	memcpy(ephemeral, z, 2 * TPMKEY_ECC_COORD_SIZE);
 
 	memcpy(z + 2 * TPMKEY_ECC_COORD_SIZE, tpm_point,
@@ -180,6 +249,8 @@ int tpmkey_session_salt(const u8 *tpm_point, u8 *ephemeral, u8 *salt)
 	ret = crypto_wait_req(crypto_kpp_compute_shared_secret(req), &wait);
 	if (ret)
 		goto out;
+	TPMKEY_BENCH_PART(ecdh_shared, t2, t1);
+	TPMKEY_BENCH_ADD(ecdh, t0);
 	/* Z is the shared point's x; PartyU is ours, PartyV the TPM's. */
 	tpmkey_kdfe(z, tpmkey_label_secret,
 		    sizeof(tpmkey_label_secret), ephemeral, tpm_point, salt);
@@ -221,13 +292,16 @@ static void tpmkey_session_hmac(const struct tpmkey_session *s,
 				const u8 *older, u8 attrs, u8 *out)
 {
 	struct tpmkey_hmac h;
+	u64 t0 = 0;
 
+	TPMKEY_BENCH_START(t0);
 	tpmkey_hmac_init(&h, s->key, sizeof(s->key));
 	sha256_update(&h.sha, phash, SHA256_DIGEST_SIZE);
 	sha256_update(&h.sha, newer, TPMKEY_NONCE_SIZE);
 	sha256_update(&h.sha, older, TPMKEY_NONCE_SIZE);
 	sha256_update(&h.sha, &attrs, 1);
 	tpmkey_hmac_final(&h, out);
+	TPMKEY_BENCH_ADD(hmac, t0);
 }
 
 /* The command's HMAC over cpHash. */
@@ -278,6 +352,7 @@ static int tpmkey_session_cfb(const struct tpmkey_session *s, const u8 *newer,
 	u8 key_iv[AES_KEYSIZE_128 + AES_BLOCK_SIZE], ks[AES_BLOCK_SIZE];
 	u8 *iv = key_iv + AES_KEYSIZE_128;
 	struct crypto_aes_ctx *aes;
+	u64 t0 = 0;
 	size_t i, n;
 	int ret;
 
@@ -287,6 +362,7 @@ static int tpmkey_session_cfb(const struct tpmkey_session *s, const u8 *newer,
 	tpmkey_kdfa(s->key, sizeof(s->key), tpmkey_label_cfb,
 		    sizeof(tpmkey_label_cfb), newer, older,
 		    key_iv, sizeof(key_iv));
+	TPMKEY_BENCH_START(t0);
 	ret = aes_expandkey(aes, key_iv, AES_KEYSIZE_128);
 	if (ret)
 		goto out;
@@ -301,6 +377,7 @@ static int tpmkey_session_cfb(const struct tpmkey_session *s, const u8 *newer,
 				iv[i] = buf[i];
 		}
 	}
+	TPMKEY_BENCH_ADD(cfb, t0);
 out:
 	memzero_explicit(key_iv, sizeof(key_iv));
 	memzero_explicit(ks, sizeof(ks));

@@ -19,20 +19,34 @@
  *                               each fork-to-exit; SH (sh -c, untimed) runs
  *                               before each
  *   load N STATEFILE BLOBFILE [SUFFIX]
- *                               N x { LOAD ioctl of STATEFILE (timed), ERASE },
- *                               alternating with N x { add_key("trusted",
- *                               "load BLOB keyhandle=PARENT") (timed),
- *                               unlink }, BLOB the hex in BLOBFILE, and
- *                               N x TPM2_NV_Read of the backup counter
- *                               through /dev/tpm0 (timed): one command;
- *                               SUFFIX is appended to the series' names
+ *                               N x { forget (untimed), LOAD ioctl of
+ *                               STATEFILE (timed) }, alternating with N x
+ *                               { add_key("trusted", "load BLOB
+ *                               keyhandle=PARENT") (timed), unlink }, BLOB
+ *                               the hex in BLOBFILE, and N x TPM2_NV_Read
+ *                               of the backup counter through /dev/tpm0
+ *                               (timed): one command; SUFFIX is appended to
+ *                               the series' names.  With a bench build of
+ *                               the module (bench_ns_* parameters), also
+ *                               "BENCH-CPU NAME n=N ecdh_ns=... ..." summed
+ *                               over the N LOADs
  *   activate N                  N x { ACTIVATE ioctl (timed), ERASE },
  *                               alternating with N x { add_key("trusted",
  *                               "new 32 keyhandle=PARENT") (timed), unlink }
  *   load1 STATEFILE, activate1 [STATEFILE]
  *                               one LOAD or ACTIVATE ioctl (key left loaded;
  *                               ACTIVATE's state written to STATEFILE)
- *   unload                      ERASE the loaded key, if any
+ *   unload                      ERASE the loaded key, if any: with the
+ *                               native backend that destroys it in the TPM
+ *   reload                      forget the loaded key without destroying it:
+ *                               reload the module (delete_module, then
+ *                               finit_module of $TPMKEY_BENCH_KO, default
+ *                               /lib/modules/tpmkey.ko, with
+ *                               $TPMKEY_BENCH_PARAMS, default
+ *                               $TPMKEY_MODULE_PARAMS), as a reboot would
+ *   pcr-reset                   TPM2_PCR_Reset(23) through /dev/tpm0: opens
+ *                               the test lock PCR again, as a reboot would
+ *   forget                      reload, then pcr-reset
  *   kdf                         one derivation with tpmkeyctl's default
  *                               Argon2id parameters (lib/kdf.c):
  *                               "KDF time=N memory_kib=N lanes=N wall_s=S
@@ -61,6 +75,8 @@
 #define TRUSTED_DESC	"tpmkey-bench:kmk"
 #define MARK_PREFIX	"tpmkey-bench:"
 #define TPM2_CC_STIR_RANDOM	0x146
+#define MODULE_DEFAULT	"/lib/modules/tpmkey.ko"
+#define PARAMS_DIR	"/sys/module/tpmkey/parameters/"
 
 static void die(const char *what)
 {
@@ -184,6 +200,112 @@ static double nv_read_raw(int tpm)
 }
 
 /*
+ * TPM2_PCR_Reset(23) with the empty password on @tpm (an open /dev/tpm0):
+ * the module's lock PCR in the test VM (vm-run's lock_pcr=23) back at its
+ * reset value, as after a reboot.  As test_pcr_reset() in tpmkey_util.h.
+ */
+static void pcr_reset(int tpm)
+{
+	static const uint8_t cmd[] = {
+		0x80, 0x02, 0x00, 0x00, 0x00, 0x1b, 0x00, 0x00, 0x01, 0x3d,
+		0x00, 0x00, 0x00, 0x17, 0x00, 0x00, 0x00, 0x09, 0x40, 0x00,
+		0x00, 0x09, 0x00, 0x00, 0x00, 0x00, 0x00,
+	};
+	uint8_t rsp[64];
+
+	if (write(tpm, cmd, sizeof(cmd)) != (ssize_t)sizeof(cmd))
+		die("PCR_Reset: write");
+	if (read(tpm, rsp, sizeof(rsp)) < 10)
+		die("PCR_Reset: read");
+	if (rsp[6] | rsp[7] | rsp[8] | rsp[9]) {
+		fprintf(stderr, "tpmkey_bench: PCR_Reset: TPM rc 0x%02x%02x%02x%02x\n",
+			rsp[6], rsp[7], rsp[8], rsp[9]);
+		exit(1);
+	}
+}
+
+static void pcr_reset_dev(void)
+{
+	int tpm = open("/dev/tpm0", O_RDWR | O_CLOEXEC);
+
+	if (tpm < 0)
+		die("/dev/tpm0");
+	pcr_reset(tpm);
+	close(tpm);
+}
+
+/*
+ * Reloads tpmkey.ko: the module forgets its key without ERASE (which
+ * destroys the native backend's key in the TPM), as a reboot would.
+ * $TPMKEY_BENCH_KO and $TPMKEY_BENCH_PARAMS choose the module file and its
+ * parameters (default: the VM's, $TPMKEY_MODULE_PARAMS).  Closes *@fd
+ * first if it is open and reopens it if @fd is not NULL.
+ */
+static void reload(int *fd)
+{
+	const char *ko = getenv("TPMKEY_BENCH_KO");
+	const char *params = getenv("TPMKEY_BENCH_PARAMS");
+	int kfd, i;
+
+	if (!ko || !*ko)
+		ko = MODULE_DEFAULT;
+	if (!params)
+		params = getenv("TPMKEY_MODULE_PARAMS");
+	if (fd && *fd >= 0)
+		close(*fd);
+	/* A process that closed /dev/tpmkey a moment ago may still hold it. */
+	for (i = 0; syscall(SYS_delete_module, "tpmkey", O_NONBLOCK); i++) {
+		if (errno == ENOENT)
+			break;
+		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EBUSY)
+			die("delete_module tpmkey");
+		if (i == 100)
+			die("delete_module tpmkey (still in use)");
+		usleep(10000);
+	}
+	kfd = open(ko, O_RDONLY | O_CLOEXEC);
+	if (kfd < 0)
+		die(ko);
+	if (syscall(SYS_finit_module, kfd, params ? params : "", 0))
+		die("finit_module tpmkey");
+	close(kfd);
+	if (fd) {
+		*fd = open("/dev/tpmkey", O_RDWR | O_CLOEXEC);
+		if (*fd < 0)
+			die("/dev/tpmkey");
+	}
+}
+
+/* The bench build's counters (kernel/tpm2_session.c, TPMKEY_BENCH). */
+static const char *const cpu_names[] = {
+	"ns_ecdh", "ns_kdf", "ns_hmac", "ns_cfb",
+	"ns_ecdh_setup", "ns_ecdh_public", "ns_ecdh_shared",
+	"calls_ecdh", "calls_kdf", "calls_hmac", "calls_cfb",
+};
+#define CPU_COUNT	(sizeof(cpu_names) / sizeof(cpu_names[0]))
+
+/* Adds the counters to @sum; 0 if this is not a bench build. */
+static int cpu_read(unsigned long long *sum)
+{
+	unsigned long long v;
+	char path[128];
+	unsigned int i;
+	FILE *f;
+
+	for (i = 0; i < CPU_COUNT; i++) {
+		snprintf(path, sizeof(path), PARAMS_DIR "bench_%s", cpu_names[i]);
+		f = fopen(path, "r");
+		if (!f)
+			return 0;
+		if (fscanf(f, "%llu", &v) != 1)
+			die(path);
+		fclose(f);
+		sum[i] += v;
+	}
+	return 1;
+}
+
+/*
  * fork, exec, wait; returns the exit status (128 + signal if killed).
  * @quiet: 1 discards CMD's standard output, 2 its standard error too.
  */
@@ -294,9 +416,11 @@ static int cmd_load(int argc, char **argv)
 {
 	static uint8_t state[TPMKEY_STATE_SIZE_MAX];
 	static char blob[8192], payload[8400];
-	int n, i, fd;
+	unsigned long long cpu[CPU_COUNT] = { 0 };
+	int n, i, fd, bench_build = 0;
 	double *tl, *tt, *tn, t0;
 	size_t state_len, blob_len;
+	unsigned int j;
 	const char *suffix;
 	char name[64];
 	int tpm;
@@ -318,11 +442,10 @@ static int cmd_load(int argc, char **argv)
 	tn = calloc(n, sizeof(*tn));
 	if (!tl || !tt || !tn)
 		die("calloc");
-	fd = dev_open();
+	fd = -1;
 	tpm = open("/dev/tpm0", O_RDWR | O_CLOEXEC);
 	if (tpm < 0)
 		die("/dev/tpm0");
-	unload(fd);
 	for (i = 0; i < n; i++) {
 		struct tpmkey_load req = {
 			.size = sizeof(req),
@@ -330,12 +453,14 @@ static int cmd_load(int argc, char **argv)
 			.state_len = state_len,
 		};
 
+		/* Untimed: forget the key, open the lock PCR (a reboot). */
+		reload(&fd);
+		pcr_reset(tpm);
 		t0 = now_ms();
 		if (ioctl(fd, TPMKEY_IOC_LOAD, &req))
 			die("LOAD");
 		tl[i] = now_ms() - t0;
-		if (erase(fd, req.key_id))
-			die("ERASE");
+		bench_build = cpu_read(cpu);
 		tt[i] = trusted_add(payload);
 		tn[i] = nv_read_raw(tpm);
 	}
@@ -345,6 +470,13 @@ static int cmd_load(int argc, char **argv)
 	report(name, tt, n);
 	snprintf(name, sizeof(name), "tpm-nv-read%s", suffix);
 	report(name, tn, n);
+	if (bench_build) {
+		printf("BENCH-CPU load-ioctl%s n=%d", suffix, n);
+		for (j = 0; j < CPU_COUNT; j++)
+			printf(" %s=%llu", cpu_names[j], cpu[j]);
+		printf("\n");
+		fflush(stdout);
+	}
 	close(tpm);
 	close(fd);
 	return 0;
@@ -365,8 +497,8 @@ static int cmd_activate(int argc, char **argv)
 	tt = calloc(n, sizeof(*tt));
 	if (!ta || !tt)
 		die("calloc");
-	fd = dev_open();
-	unload(fd);
+	fd = -1;
+	reload(&fd);		/* INACTIVE, whatever key was loaded kept */
 	for (i = 0; i < n; i++) {
 		struct tpmkey_activate req = {
 			.size = sizeof(req),
@@ -547,6 +679,16 @@ int main(int argc, char **argv)
 		unload(fd);
 		close(fd);
 		return 0;
+	} else if (!strcmp(argv[0], "reload") && argc == 1) {
+		reload(NULL);
+		return 0;
+	} else if (!strcmp(argv[0], "pcr-reset") && argc == 1) {
+		pcr_reset_dev();
+		return 0;
+	} else if (!strcmp(argv[0], "forget") && argc == 1) {
+		reload(NULL);
+		pcr_reset_dev();
+		return 0;
 	} else if (!strcmp(argv[0], "kdf") && argc == 1) {
 		return cmd_kdf();
 	}
@@ -556,6 +698,7 @@ usage:
 	fprintf(stderr,
 		"usage: tpmkey_bench mark LABEL | op LABEL -- CMD... |\n"
 		"       exec [--before SH] N NAME -- CMD... | load N STATEFILE BLOBFILE |\n"
-		"       activate N | load1 STATEFILE | activate1 [STATEFILE] | unload | kdf\n");
+		"       activate N | load1 STATEFILE | activate1 [STATEFILE] | unload |\n"
+		"       reload | pcr-reset | forget | kdf\n");
 	return 2;
 }
