@@ -18,7 +18,6 @@
 
 #include "tpm2_compat.h"
 #include "tpm2_cmd.h"
-#include "tpmkey.h"
 
 /**
  * tpmkey_tpm_open() - take a hold of the default TPM 2.0
@@ -125,24 +124,6 @@ static int tpmkey_tpm2_rc_to_errno(u32 rc)
 		return -EREMOTEIO;
 	}
 	return -EIO;
-}
-
-/* Any failure of the TPM to seal or unseal, as opposed to no TPM at all. */
-int tpmkey_tpm_refused(int ret)
-{
-	switch (ret) {
-	case -ENOMEM:
-	case -EINTR:
-	case -ENODEV:
-	case -ENOPKG:
-	case -EKEYEXPIRED:
-	case -EKEYREVOKED:
-	case -EAGAIN:
-	case -EREMOTEIO:
-	case -ENOSPC:
-		return ret;
-	}
-	return -EKEYREJECTED;
 }
 
 /* cpHash = H(commandCode || Name of each handle || parameters) */

@@ -2,6 +2,7 @@
 #ifndef _TPMKEY_H
 #define _TPMKEY_H
 
+#include <linux/errno.h>
 #include <linux/miscdevice.h>
 #include <linux/mutex.h>
 #include <linux/notifier.h>
@@ -199,8 +200,27 @@ long tpmkey_ioctl_backup(struct tpmkey_device *tk, void __user *uarg);
 long tpmkey_ioctl_verify(struct tpmkey_device *tk, void __user *uarg);
 long tpmkey_ioctl_restore(struct tpmkey_device *tk, void __user *uarg);
 
-/* tpm2_cmd.c: the errno of a TPM's refusal, for the backends and LOAD */
-int tpmkey_tpm_refused(int ret);
+/*
+ * Any failure of the TPM to seal or unseal, as opposed to no TPM at all
+ * and to the errnos that say why (lock, boot chain, lockout, ...): for the
+ * backends and LOAD.
+ */
+static inline int tpmkey_tpm_refused(int ret)
+{
+	switch (ret) {
+	case -ENOMEM:
+	case -EINTR:
+	case -ENODEV:
+	case -ENOPKG:
+	case -EKEYEXPIRED:
+	case -EKEYREVOKED:
+	case -EAGAIN:
+	case -EREMOTEIO:
+	case -ENOSPC:
+		return ret;
+	}
+	return -EKEYREJECTED;
+}
 
 /* seal_tpm2.c: the boot-phase lock, which only the native backend has */
 void tpmkey_boot_lock_init(struct tpmkey_device *tk, u32 pcr);

@@ -622,8 +622,12 @@ static int run_one(const uint8_t *data, size_t size)
 		FUZZ_CHECK(dev->info.backend == dev->new_key_backend->id);
 		FUZZ_CHECK(dev->info.pcr_mask ==
 			   ((struct tpmkey_reseal *)st_before)->pcr_mask);
-		if (old_backend->evict && !kfake.evict_err)
+		/* the old object goes, unless the new one took its handle */
+		if (old_backend->evict && !kfake.evict_err &&
+		    info_before.key_handle != dev->info.key_handle)
 			FUZZ_CHECK(evicted(info_before.key_handle));
+		if (dev->info.key_handle)
+			FUZZ_CHECK(present(dev->info.key_handle));
 	} else {
 		FUZZ_CHECK(before == TPMKEY_STATE_INACTIVE &&
 			   dev->state == TPMKEY_STATE_ACTIVE);
