@@ -64,6 +64,29 @@ static int preflight(struct ctl *ctl, struct tpmkey_stick **stp)
 	return ret ? ctl_stick_error(ctl, ret, err) : TK_OK;
 }
 
+/*
+ * Writing to the stick failed for good after the allowance was spent: the
+ * encrypted file goes to the state directory, root only, so that it can
+ * still be copied to a stick by hand.
+ */
+static int keep(struct ctl *ctl, const void *file, size_t len,
+		const char *why)
+{
+	char path[512];
+	int ret;
+
+	ret = tpmkey_backup_keep(ctl->state_dir, file, len, path,
+				 sizeof(path));
+	if (ret)
+		return out_finish(&ctl->out, TK_EINTERNAL,
+				  "the key left the kernel for its one backup, but writing it to the stick failed: %s; keeping it in %s failed too (%s). No backup exists and no further one is allowed; if the TPM fails the data is lost. Erase and re-encrypt to start over",
+				  why, ctl->state_dir, strerror(-ret));
+	out_field_str(&ctl->out, "unsaved_file", path);
+	return out_finish(&ctl->out, TK_EINTERNAL,
+			  "the key left the kernel for its one backup, but writing it to the stick failed: %s. The encrypted backup is kept in %s (mode 0600, root only); no further backup is allowed. Copy it as TPMKEY.BAK to the root directory of a FAT32 stick (mount /dev/sdX1 /mnt && cp %s /mnt/TPMKEY.BAK && umount /mnt), check it with 'tpmkeyctl verify-backup', then delete %s",
+			  why, path, path, path);
+}
+
 /* The allowance is spent: do not lose what the module gave us. */
 static int store(struct ctl *ctl, struct tpmkey_stick **st, const void *file,
 		 size_t len)
@@ -77,12 +100,11 @@ static int store(struct ctl *ctl, struct tpmkey_stick **st, const void *file,
 						      sizeof(err)))
 			return TK_OK;
 		if (tty ? !ask_retry(err) : tries >= BACKUP_WRITE_TRIES)
-			return out_finish(&ctl->out, TK_EINTERNAL,
-					  "the key left the kernel for its one backup, but writing it to the stick failed: %s. No backup exists and no further one is allowed; if the TPM fails the data is lost. Erase and re-encrypt to start over",
-					  err);
+			return keep(ctl, file, len, err);
 		sleep(tty ? 0 : 2);
 		tpmkey_stick_free(*st);
-		if (tpmkey_stick_find(st, ctl->wait_ms, err, sizeof(err)) ||
+		if (tpmkey_stick_find_ex(st, ctl->wait_ms, ctl->state_dir,
+					 err, sizeof(err)) ||
 		    tpmkey_stick_readonly(*st)) {
 			tpmkey_stick_free(*st);
 			*st = NULL;

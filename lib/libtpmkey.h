@@ -138,6 +138,14 @@ int tpmkey_state_write(const char *dir, const void *buf, size_t len);
  */
 int tpmkey_state_destroy(const char *dir);
 /*
+ * Keeps a backup file that could not be written to the stick (the one
+ * backup is spent) as @dir/TPMKEY.BAK.unsaved, mode 0600, atomically; its
+ * path in @path.  0 or a negative errno value.
+ */
+#define TPMKEY_BACKUP_UNSAVED	"TPMKEY.BAK.unsaved"
+int tpmkey_backup_keep(const char *dir, const void *file, size_t len,
+		       char *path, size_t pathlen);
+/*
  * The key id in a state blob's header (struct tpmkey_state_header);
  * -EBADMSG if @state is too short or its magic is not TPMKEY_STATE_MAGIC.
  */
@@ -215,10 +223,16 @@ struct tpmkey_stick;
 /*
  * Finds the one stick, waiting up to @wait_ms for it to appear, into a new
  * handle *@out.  -ENODEV no USB storage device; -ENOTUNIQ more than one;
- * -EMEDIUMTYPE no usable FAT32 file system; -EIO other.
+ * -EMEDIUMTYPE no usable FAT32 file system; -EBUSY the disk or one of its
+ * partitions is mounted (unmount it first); -EIO other.  A disk that
+ * holds /, /boot, /boot/efi or /var/lib/tpmkey (directly or under
+ * device-mapper) is never the stick.
  */
 int tpmkey_stick_find(struct tpmkey_stick **out, unsigned int wait_ms,
 		      char *err, size_t errlen);
+/* The same, also never the disk that holds @state_dir (NULL: none). */
+int tpmkey_stick_find_ex(struct tpmkey_stick **out, unsigned int wait_ms,
+			 const char *state_dir, char *err, size_t errlen);
 /* Unmounts if mounted and frees; NULL is ok. */
 void tpmkey_stick_free(struct tpmkey_stick *st);
 /* The FAT32 volume's device, e.g. "/dev/sda1". */
