@@ -179,11 +179,13 @@ int cmd_backup(struct ctl *ctl)
 	uint8_t *kek, *file;
 	int ret;
 
-	if (!tpmkey_kdf_valid(&ctl->kdf, false))
+	/* A new backup: at least RFC 9106's second option (t=3, 64 MiB). */
+	if (!tpmkey_kdf_valid(&ctl->kdf, true))
 		return out_finish(&ctl->out, TK_EUSAGE,
-				  "KDF parameters out of bounds: time %d-%d, memory %d-%d KiB, lanes %d-%d",
-				  TPMKEY_KDF_TIME_MIN, TPMKEY_KDF_TIME_MAX,
-				  TPMKEY_KDF_MEMORY_MIN, TPMKEY_KDF_MEMORY_MAX,
+				  "KDF parameters out of bounds for a new backup: --kdf-time %d-%d, --kdf-memory %d-%d KiB, --kdf-lanes %d-%d",
+				  TPMKEY_KDF_NEW_TIME_MIN, TPMKEY_KDF_TIME_MAX,
+				  TPMKEY_KDF_NEW_MEMORY_MIN,
+				  TPMKEY_KDF_MEMORY_MAX,
 				  TPMKEY_KDF_LANES_MIN, TPMKEY_KDF_LANES_MAX);
 	if (ctl->st.state != TPMKEY_STATE_ACTIVE)
 		return ctl_error(ctl, -ENOKEY, "backup");

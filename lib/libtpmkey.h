@@ -192,6 +192,15 @@ void tpmkey_kdf_default(struct tpmkey_kdf *kdf);
  */
 bool tpmkey_kdf_valid(const struct tpmkey_kdf *kdf, bool new_backup);
 /*
+ * Can this machine afford the KDF parameters of a backup file before
+ * running them?  -ENOMEM: more memory than three quarters of
+ * MemAvailable; -ETIME: passes x memory above 16 times the default's
+ * (32 GiB-passes); a message in @err.  For a file the administrator
+ * trusts, skip the check.
+ */
+int tpmkey_kdf_affordable(const struct tpmkey_kdf *kdf, char *err,
+			  size_t errlen);
+/*
  * Argon2id (version 0x13) of @password into @kek.  -EINVAL parameters out
  * of bounds; -ENOMEM not enough memory; -EIO other failure.
  */
