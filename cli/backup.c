@@ -103,8 +103,7 @@ static int store(struct ctl *ctl, struct tpmkey_stick **st, const void *file,
 			return keep(ctl, file, len, err);
 		sleep(tty ? 0 : 2);
 		tpmkey_stick_free(*st);
-		if (tpmkey_stick_find_ex(st, ctl->wait_ms, ctl->state_dir,
-					 err, sizeof(err)) ||
+		if (tpmkey_stick_find(st, ctl->wait_ms, err, sizeof(err)) ||
 		    tpmkey_stick_readonly(*st)) {
 			tpmkey_stick_free(*st);
 			*st = NULL;

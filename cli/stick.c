@@ -21,8 +21,8 @@ int ctl_find_stick(struct ctl *ctl, struct tpmkey_stick **st)
 	    !ctl->out.json)
 		fprintf(stderr, "Looking for the USB stick (up to %u s)...\n",
 			ctl->wait_ms / 1000);
-	ret = tpmkey_stick_find_ex(st, ctl->wait_ms, ctl->state_dir, err,
-				   sizeof(err));
+	tpmkey_stick_set_state_dir(ctl->state_dir);
+	ret = tpmkey_stick_find(st, ctl->wait_ms, err, sizeof(err));
 	return ret ? ctl_stick_error(ctl, ret, err) : TK_OK;
 }
 

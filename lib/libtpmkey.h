@@ -239,9 +239,11 @@ struct tpmkey_stick;
  */
 int tpmkey_stick_find(struct tpmkey_stick **out, unsigned int wait_ms,
 		      char *err, size_t errlen);
-/* The same, also never the disk that holds @state_dir (NULL: none). */
-int tpmkey_stick_find_ex(struct tpmkey_stick **out, unsigned int wait_ms,
-			 const char *state_dir, char *err, size_t errlen);
+/*
+ * A state directory other than the default whose disk tpmkey_stick_find()
+ * must never take for the stick either (NULL: none).  For the process.
+ */
+void tpmkey_stick_set_state_dir(const char *dir);
 /* Unmounts if mounted and frees; NULL is ok. */
 void tpmkey_stick_free(struct tpmkey_stick *st);
 /* The FAT32 volume's device, e.g. "/dev/sda1". */

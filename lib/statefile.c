@@ -119,34 +119,6 @@ TPMKEY_EXPORT int tpmkey_state_write(const char *dir, const void *buf, size_t le
 	return tk_fsync_dir(dir);
 }
 
-TPMKEY_EXPORT int tpmkey_backup_keep(const char *dir, const void *file,
-				     size_t len, char *path, size_t pathlen)
-{
-	char tmp[PATH_MAX];
-	int fd, ret;
-
-	if (snprintf(path, pathlen, "%s/%s", dir, TPMKEY_BACKUP_UNSAVED) >=
-	    (int)pathlen ||
-	    snprintf(tmp, sizeof(tmp), "%s/.%s.XXXXXX", dir,
-		     TPMKEY_BACKUP_UNSAVED) >= (int)sizeof(tmp))
-		return -ENAMETOOLONG;
-	fd = mkostemp(tmp, O_CLOEXEC);	/* mode 0600 */
-	if (fd < 0)
-		return -errno;
-	ret = tk_write_all(fd, file, len);
-	if (!ret && fsync(fd))
-		ret = -errno;
-	if (close(fd) && !ret)
-		ret = -errno;
-	if (!ret && rename(tmp, path))
-		ret = -errno;
-	if (ret) {
-		unlink(tmp);
-		return ret;
-	}
-	return tk_fsync_dir(dir);
-}
-
 /*
  * The state goes in one step, a rename to a name no reader looks at, made
  * durable before the copy is overwritten and removed: a power cut leaves

@@ -43,15 +43,7 @@ TPMKEY_EXPORT int tpmkey_stick_find(struct tpmkey_stick **out,
 				    unsigned int wait_ms, char *err,
 				    size_t errlen)
 {
-	return tpmkey_stick_find_ex(out, wait_ms, NULL, err, errlen);
-}
-
-TPMKEY_EXPORT int tpmkey_stick_find_ex(struct tpmkey_stick **out,
-				       unsigned int wait_ms,
-				       const char *state_dir, char *err,
-				       size_t errlen)
-{
-	const char *const system[] = USB_SYSTEM_PATHS(state_dir);
+	const char *const system[] = USB_SYSTEM_PATHS(tk_stick_state_dir());
 	const struct usb_env env = {
 		.sysfs_root = "/sys",
 		.dev_root = "/dev",
