@@ -100,9 +100,20 @@ expect "with a stick plugged in too, backup takes the stick" 0 \
 	tpmkeyctl backup --password-file /tmp/pw $KDF --wait 5
 check "... TPMKEY.BAK is on the stick, not on the state disk" \
 	sh -c 'mount -o ro /dev/sdb /mnt && test -f /mnt/TPMKEY.BAK; r=$?; umount /mnt; [ $r -eq 0 ] && ! test -e /var/lib/tpmkey/TPMKEY.BAK'
+
+# erase --wipe: progress on a terminal only (issue 15, item 9).
+expect "erase --wipe on a terminal" 0 sh -c \
+	'/selftests/ptyrun -- tpmkeyctl erase --yes --wipe /dev/disk/tpmkey-data 2>/tmp/tty.out'
+tr '\r' '\n' </tmp/tty.out | sed 's/^/# /'
+check "... shows bytes done and the rate" grep -q 'MiB of 64 MiB.*MiB/s' /tmp/tty.out
+check "... and finishes its progress line" grep -q 'of 64 MiB (100%).*done in' /tmp/tty.out
+tpmkeyctl activate >/dev/null
+tpmkeyctl erase --yes --wipe /dev/disk/tpmkey-data >/tmp/out 2>&1
+check "erase --wipe without a terminal shows no progress" sh -c '! grep -q "MiB/s" /tmp/out'
 G
 )
 vm --tpm "$CASE_TMP/tpm2" --usb-state-disk "$CASE_TMP/usbstate.img" \
+	--data-disk "$CASE_TMP/data.img" \
 	--on "PLUG=qmp plug s2 $CASE_TMP/s2.img" "$s" || case_failed=1
 
 finish
