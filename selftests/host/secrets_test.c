@@ -830,6 +830,43 @@ static void test_kdf_cost(struct tap *t, const char *dir)
 	unlink(path);
 }
 
+/* tpmkey_backup_keep(): the file backup could not write to the stick. */
+static void test_backup_keep(struct tap *t, const char *dir)
+{
+	char path[256], want[256], back[300];
+	static const char file[224] = "TPMKEY\1 an encrypted backup";
+	struct stat sb;
+	FILE *f;
+	size_t n = 0;
+	int ret;
+
+	snprintf(want, sizeof(want), "%s/TPMKEY.BAK.unsaved", dir);
+	ret = tpmkey_backup_keep(dir, file, sizeof(file), path, sizeof(path));
+	check(t, ret == 0 && !strcmp(path, want),
+	      "tpmkey_backup_keep -> %d, %s", ret, path);
+	f = fopen(want, "r");
+	if (f) {
+		n = fread(back, 1, sizeof(back), f);
+		fclose(f);
+	}
+	if (lstat(want, &sb))
+		memset(&sb, 0, sizeof(sb));
+	check(t, S_ISREG(sb.st_mode) &&
+	      (sb.st_mode & 07777) == 0600 && n == sizeof(file) &&
+	      !memcmp(back, file, n),
+	      "... a regular file, mode 0600, the whole backup (mode %o, %zu bytes)",
+	      sb.st_mode & 07777, n);
+	ret = tpmkey_backup_keep(dir, file, 16, path, sizeof(path));
+	check(t, ret == 0 && !stat(want, &sb) && sb.st_size == 16,
+	      "... a second one replaces it");
+	snprintf(back, sizeof(back), "ls -A '%s' | grep -q '^\\.TPMKEY'", dir);
+	check(t, system(back) != 0, "... and leaves no temporary file");
+	unlink(want);
+	ret = tpmkey_backup_keep("/nonexistent/dir", file, sizeof(file), path,
+				 sizeof(path));
+	check(t, ret == -ENOENT, "... into a missing directory -> %d", ret);
+}
+
 static int count_fds(void)
 {
 	char path[64];
@@ -859,6 +896,7 @@ int main(void)
 	test_pw_files(&t, dir);
 	test_tty(&t);
 	test_kdf_cost(&t, dir);
+	test_backup_keep(&t, dir);
 	test_kdf(&t);
 	check(&t, count_fds() == fds, "no file descriptor leaked (%d, %d)",
 	      fds, count_fds());
