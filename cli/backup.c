@@ -64,6 +64,29 @@ static int preflight(struct ctl *ctl, struct tpmkey_stick **stp)
 	return ret ? ctl_stick_error(ctl, ret, err) : TK_OK;
 }
 
+/*
+ * Writing to the stick failed for good after the allowance was spent: the
+ * encrypted file goes to the state directory, root only, so that it can
+ * still be copied to a stick by hand.
+ */
+static int keep(struct ctl *ctl, const void *file, size_t len,
+		const char *why)
+{
+	char path[512];
+	int ret;
+
+	ret = tpmkey_backup_keep(ctl->state_dir, file, len, path,
+				 sizeof(path));
+	if (ret)
+		return out_finish(&ctl->out, TK_EINTERNAL,
+				  "the key left the kernel for its one backup, but writing it to the stick failed: %s; keeping it in %s failed too (%s). No backup exists and no further one is allowed; if the TPM fails the data is lost. Erase and re-encrypt to start over",
+				  why, ctl->state_dir, strerror(-ret));
+	out_field_str(&ctl->out, "unsaved_file", path);
+	return out_finish(&ctl->out, TK_EINTERNAL,
+			  "the key left the kernel for its one backup, but writing it to the stick failed: %s. The encrypted backup is kept in %s (mode 0600, root only); no further backup is allowed. Copy it as TPMKEY.BAK to the root directory of a FAT32 stick (mount /dev/sdX1 /mnt && cp %s /mnt/TPMKEY.BAK && umount /mnt), check it with 'tpmkeyctl verify-backup', then delete %s",
+			  why, path, path, path);
+}
+
 /* The allowance is spent: do not lose what the module gave us. */
 static int store(struct ctl *ctl, struct tpmkey_stick **st, const void *file,
 		 size_t len)
@@ -77,9 +100,7 @@ static int store(struct ctl *ctl, struct tpmkey_stick **st, const void *file,
 						      sizeof(err)))
 			return TK_OK;
 		if (tty ? !ask_retry(err) : tries >= BACKUP_WRITE_TRIES)
-			return out_finish(&ctl->out, TK_EINTERNAL,
-					  "the key left the kernel for its one backup, but writing it to the stick failed: %s. No backup exists and no further one is allowed; if the TPM fails the data is lost. Erase and re-encrypt to start over",
-					  err);
+			return keep(ctl, file, len, err);
 		sleep(tty ? 0 : 2);
 		tpmkey_stick_free(*st);
 		if (tpmkey_stick_find(st, ctl->wait_ms, err, sizeof(err)) ||
@@ -157,11 +178,13 @@ int cmd_backup(struct ctl *ctl)
 	uint8_t *kek, *file;
 	int ret;
 
-	if (!tpmkey_kdf_valid(&ctl->kdf, false))
+	/* A new backup: at least RFC 9106's second option (t=3, 64 MiB). */
+	if (!tpmkey_kdf_valid(&ctl->kdf, true))
 		return out_finish(&ctl->out, TK_EUSAGE,
-				  "KDF parameters out of bounds: time %d-%d, memory %d-%d KiB, lanes %d-%d",
-				  TPMKEY_KDF_TIME_MIN, TPMKEY_KDF_TIME_MAX,
-				  TPMKEY_KDF_MEMORY_MIN, TPMKEY_KDF_MEMORY_MAX,
+				  "KDF parameters out of bounds for a new backup: --kdf-time %d-%d, --kdf-memory %d-%d KiB, --kdf-lanes %d-%d",
+				  TPMKEY_KDF_NEW_TIME_MIN, TPMKEY_KDF_TIME_MAX,
+				  TPMKEY_KDF_NEW_MEMORY_MIN,
+				  TPMKEY_KDF_MEMORY_MAX,
 				  TPMKEY_KDF_LANES_MIN, TPMKEY_KDF_LANES_MAX);
 	if (ctl->st.state != TPMKEY_STATE_ACTIVE)
 		return ctl_error(ctl, -ENOKEY, "backup");

@@ -155,6 +155,13 @@ static int set_kdf_lanes(struct ctl *ctl, const char *arg)
 			 KDF_MSG);
 }
 
+static int set_trust_kdf(struct ctl *ctl, const char *arg)
+{
+	(void)arg;
+	ctl->trust_kdf = true;
+	return TK_OK;
+}
+
 const struct ctl_option ctl_options[O_COUNT] = {
 	[O_JSON] = { "json", 'j', false, NULL, set_json },
 	[O_KEY_SIZE] = { "key-size", 's', true, "32|64", set_key_size },
@@ -171,6 +178,7 @@ const struct ctl_option ctl_options[O_COUNT] = {
 	[O_KDF_TIME] = { "kdf-time", 0, true, "N", set_kdf_time },
 	[O_KDF_MEMORY] = { "kdf-memory", 0, true, "KIB", set_kdf_memory },
 	[O_KDF_LANES] = { "kdf-lanes", 0, true, "N", set_kdf_lanes },
+	[O_TRUST_KDF] = { "trust-kdf", 0, false, NULL, set_trust_kdf },
 };
 
 #define TPM_OPTS O_PARENT, O_NV_INDEX, O_TCTI
@@ -191,10 +199,11 @@ const struct command ctl_commands[] = {
 	  "the one-time backup to a USB stick",
 	  { PASSWORD_OPTS, O_KDF_TIME, O_KDF_MEMORY, O_KDF_LANES, O_TCTI } },
 	{ "verify-backup", FULL(cmd_verify_backup), NEED_DEVICE | NEED_STATUS | AUDIT,
-	  "", 0, 0, "check the backup on the stick", { PASSWORD_OPTS } },
+	  "", 0, 0, "check the backup on the stick",
+	  { PASSWORD_OPTS, O_TRUST_KDF } },
 	{ "restore", FULL(cmd_restore), CHANGES | NEED_STATUS | MAKE_STATE_DIR, "",
 	  0, 0, "bring the key back on a new TPM",
-	  { PASSWORD_OPTS, O_PCRS, TPM_OPTS } },
+	  { PASSWORD_OPTS, O_TRUST_KDF, O_PCRS, TPM_OPTS } },
 	{ "reseal", FULL(cmd_reseal), CHANGES | NEED_STATUS, "", 0, 0,
 	  "seal the loaded key again (other PCRs)", { O_PCRS } },
 	{ "open", FULL(cmd_open), NEED_DEVICE | NEED_STATUS | AUDIT, "DEVICE NAME",

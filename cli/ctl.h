@@ -23,7 +23,7 @@ enum ctl_opt {
 	O_END = 0,
 	O_JSON, O_KEY_SIZE, O_PCRS, O_PARENT, O_NV_INDEX, O_TCTI, O_YES,
 	O_WIPE, O_PASSWORD_FD, O_PASSWORD_FILE, O_WAIT, O_KDF_TIME,
-	O_KDF_MEMORY, O_KDF_LANES,
+	O_KDF_MEMORY, O_KDF_LANES, O_TRUST_KDF,
 	O_COUNT
 };
 
@@ -96,6 +96,7 @@ struct ctl {
 	uint32_t pcr_mask;
 	bool pcrs_given;
 	bool yes, wipe;
+	bool trust_kdf;		/* --trust-kdf: no cost check of the file's KDF */
 };
 
 /* commands.c */

@@ -54,10 +54,19 @@ static int check_erase(struct ctl *ctl)
 	return TK_OK;
 }
 
+/*
+ * Defined here rather than in wipe.c, so that a program that links
+ * erase.c with a wipe_device() of its own (selftests/fuzz) still links.
+ */
+FILE *wipe_progress;
+
 static int wipe_all(struct ctl *ctl)
 {
 	int i, ret;
 
+	/* Progress only for a person at a terminal, as dd status=progress. */
+	wipe_progress = isatty(STDERR_FILENO) && !ctl->out.quiet &&
+			!ctl->out.json ? stderr : NULL;
 	for (i = 0; i < ctl->nargs; i++) {
 		out_info(&ctl->out, "Wiping %s...", ctl->args[i]);
 		ret = wipe_device(ctl->args[i]);

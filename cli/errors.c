@@ -123,6 +123,9 @@ int ctl_stick_error(struct ctl *ctl, int err, const char *text)
 		return out_finish(o, TK_ENOSPACE,
 				  "%s: delete files on it or use another stick",
 				  text);
+	case EBUSY:
+		return out_finish(o, TK_ESTICKBUSY,
+				  "%s; nothing was done", text);
 	case EMEDIUMTYPE:
 		return out_finish(o, TK_ENOFS,
 				  "the USB stick has no usable FAT32 file system (%s): format it with FAT32",

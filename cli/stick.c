@@ -21,6 +21,7 @@ int ctl_find_stick(struct ctl *ctl, struct tpmkey_stick **st)
 	    !ctl->out.json)
 		fprintf(stderr, "Looking for the USB stick (up to %u s)...\n",
 			ctl->wait_ms / 1000);
+	tpmkey_stick_set_state_dir(ctl->state_dir);
 	ret = tpmkey_stick_find(st, ctl->wait_ms, err, sizeof(err));
 	return ret ? ctl_stick_error(ctl, ret, err) : TK_OK;
 }
@@ -99,5 +100,19 @@ int ctl_backup_kek(struct ctl *ctl, void *file, size_t *len, uint8_t *kek)
 		return out_finish(&ctl->out, TK_EBADBACKUP,
 				  "the backup is not correct: %s is damaged",
 				  TPMKEY_BACKUP_NAME);
+	/* Within the header's bounds is not yet what this machine affords. */
+	if (!ctl->trust_kdf) {
+		char err[512];
+
+		ret = tpmkey_kdf_affordable(&kdf, err, sizeof(err));
+		if (ret == -ENOMEM || ret == -ETIME)
+			return out_finish(&ctl->out, TK_EKDFCOST,
+					  "%s. Nothing was done. If you trust this %s (your own backup), run the command again with --trust-kdf",
+					  err, TPMKEY_BACKUP_NAME);
+		if (ret)
+			return out_finish(&ctl->out, TK_EINTERNAL,
+					  "%s; --trust-kdf skips the check",
+					  err);
+	}
 	return ctl_derive_kek(ctl, false, &kdf, salt, kek);
 }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <dirent.h>
+#include <stdbool.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/fs.h>
@@ -10,6 +11,7 @@
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "wipe.h"
@@ -52,9 +54,43 @@ int wipe_check(const char *path, char *holder, size_t holder_len)
 	return 0;
 }
 
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/*
+ * One line of progress, like dd status=progress: rewritten in place with
+ * \r; the last one ends with a newline.
+ */
+static void show(FILE *f, const char *path, uint64_t done, uint64_t size,
+		 double elapsed, bool last)
+{
+	double mib = 1024.0 * 1024.0, rate = elapsed > 0 ? done / elapsed : 0;
+
+	fprintf(f, "\r%s: %.0f MiB of %.0f MiB (%u%%), %.1f MiB/s, ", path,
+		done / mib, size / mib,
+		size ? (unsigned int)(done * 100 / size) : 100, rate / mib);
+	if (last) {
+		fprintf(f, "done in %.0f s\n", elapsed);
+	} else if (rate > 0) {
+		unsigned long left = (unsigned long)((size - done) / rate);
+
+		fprintf(f, "%lu:%02lu left   ", left / 60, left % 60);
+	} else {
+		fputs("time left unknown   ", f);
+	}
+	fflush(f);
+}
+
 int wipe_device(const char *path)
 {
+	FILE *progress = wipe_progress;
 	uint64_t size, range[2], done;
+	double start = now_s(), shown = start;
 	void *zeros;
 	int fd, ret = 0;
 
@@ -86,10 +122,18 @@ int wipe_device(const char *path)
 			goto out;
 		}
 		done += w;
+		if (progress && now_s() - shown >= 0.5) {
+			shown = now_s();
+			show(progress, path, done, size, shown - start, false);
+		}
 	}
 	if (fsync(fd))
 		ret = -errno;
+	if (progress && !ret)
+		show(progress, path, done, size, now_s() - start, true);
 out:
+	if (progress && ret)
+		fputc('\n', progress);
 	free(zeros);
 	close(fd);
 	return ret;

@@ -1,8 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The backup file TPMKEY.BAK's header (include/uapi/linux/tpmkey.h). */
+/*
+ * The backup file TPMKEY.BAK's header (include/uapi/linux/tpmkey.h), and
+ * the copy kept when it could not reach the stick.
+ */
 #include <endian.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "internal.h"
 #include "kdf.h"
@@ -53,4 +61,32 @@ tpmkey_backup_header_parse(const void *file, size_t len,
 	kdf->lanes = le32toh(hdr.kdf_lanes);
 	memcpy(salt, hdr.salt, TPMKEY_BACKUP_SALT_SIZE);
 	return kdf_params_valid(kdf) ? 0 : -EBADMSG;
+}
+
+TPMKEY_EXPORT int tpmkey_backup_keep(const char *dir, const void *file,
+				     size_t len, char *path, size_t pathlen)
+{
+	char tmp[PATH_MAX];
+	int fd, ret;
+
+	if (snprintf(path, pathlen, "%s/%s", dir, TPMKEY_BACKUP_UNSAVED) >=
+	    (int)pathlen ||
+	    snprintf(tmp, sizeof(tmp), "%s/.%s.XXXXXX", dir,
+		     TPMKEY_BACKUP_UNSAVED) >= (int)sizeof(tmp))
+		return -ENAMETOOLONG;
+	fd = mkostemp(tmp, O_CLOEXEC);	/* mode 0600 */
+	if (fd < 0)
+		return -errno;
+	ret = tk_write_all(fd, file, len);
+	if (!ret && fsync(fd))
+		ret = -errno;
+	if (close(fd) && !ret)
+		ret = -errno;
+	if (!ret && rename(tmp, path))
+		ret = -errno;
+	if (ret) {
+		unlink(tmp);
+		return ret;
+	}
+	return tk_fsync_dir(dir);
 }

@@ -24,4 +24,7 @@ int tk_fail(char *err, size_t errlen, int ret, const char *fmt, ...)
 void tk_log(int priority, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* tpmkey_stick_set_state_dir()'s directory, or NULL. */
+const char *tk_stick_state_dir(void);
+
 #endif /* TPMKEY_INTERNAL_H */

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <argon2.h>
 #include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/random.h>
@@ -87,6 +89,52 @@ int kdf_derive(const struct tpmkey_kdf *p, const struct secret *password,
 	}
 	secret_free(key_out);
 	return ret == ARGON2_MEMORY_ALLOCATION_ERROR ? -ENOMEM : -EIO;
+}
+
+/* MemAvailable in KiB; 0 or a negative errno value. */
+static int mem_available(const char *meminfo, uint64_t *kib)
+{
+	char line[256];
+	bool found = false;
+	FILE *f = fopen(meminfo, "r");
+
+	if (!f)
+		return -errno;
+	while (!found && fgets(line, sizeof(line), f))
+		found = sscanf(line, "MemAvailable: %" SCNu64 " kB", kib) == 1;
+	fclose(f);
+	return found ? 0 : -ENODATA;
+}
+
+int kdf_cost_check(const struct tpmkey_kdf *p, const char *meminfo,
+		   char *err, size_t errlen)
+{
+	uint64_t avail, limit, work = (uint64_t)p->time * p->memory_kib;
+	int ret;
+
+	ret = mem_available(meminfo, &avail);
+	if (ret)
+		return tk_fail(err, errlen, ret,
+			       "cannot read MemAvailable from %s: %s",
+			       meminfo, strerror(-ret));
+	limit = avail - avail / 4;
+	if (p->memory_kib > limit)
+		return tk_fail(err, errlen, -ENOMEM,
+			       "the backup's KDF asks for %" PRIu32 " MiB of memory (Argon2id t=%" PRIu32 ", m=%" PRIu32 " KiB, p=%" PRIu32 "); this machine affords %" PRIu64 " MiB (three quarters of MemAvailable)",
+			       p->memory_kib / 1024, p->time, p->memory_kib,
+			       p->lanes, limit / 1024);
+	if (work > KDF_WORK_MAX)
+		return tk_fail(err, errlen, -ETIME,
+			       "the backup's KDF asks for %" PRIu64 " GiB-passes of work (Argon2id t=%" PRIu32 ", m=%" PRIu32 " KiB, p=%" PRIu32 "); the limit is %llu GiB-passes (16 times the default's)",
+			       work / (1024 * 1024), p->time, p->memory_kib,
+			       p->lanes, KDF_WORK_MAX / (1024 * 1024));
+	return 0;
+}
+
+TPMKEY_EXPORT int tpmkey_kdf_affordable(const struct tpmkey_kdf *kdf,
+					char *err, size_t errlen)
+{
+	return kdf_cost_check(kdf, "/proc/meminfo", err, errlen);
 }
 
 int kdf_random_salt(uint8_t salt[KDF_SALT_SIZE])

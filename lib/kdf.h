@@ -3,6 +3,7 @@
 #define KDF_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "libtpmkey.h"
@@ -23,6 +24,24 @@ extern const struct tpmkey_kdf kdf_default;
 
 /* Within the bounds a backup file may carry, 8 KiB of memory per lane. */
 bool kdf_params_valid(const struct tpmkey_kdf *p);
+
+/*
+ * What this machine affords for a backup file's parameters (verify-backup,
+ * restore), before the KDF runs:
+ *   memory: at most three quarters of MemAvailable in @meminfo (a quarter
+ *           stays for the rest of the system), so a hostile file cannot
+ *           call the OOM killer;
+ *   time:   passes x memory at most KDF_WORK_MAX KiB-passes, 16 times the
+ *           default's (4 x 512 MiB): about 16 s on the development machine,
+ *           minutes on a slow appliance, never the header's worst case
+ *           (64 x 4 GiB, 128 times the default).  A fixed bound, not a
+ *           calibration: the same answer on every machine and every run.
+ * Returns 0, -ENOMEM (memory), -ETIME (time), or another negative errno
+ * when @meminfo cannot be read; a message in @err.
+ */
+#define KDF_WORK_MAX	(16ULL * 4 * 512 * 1024)
+int kdf_cost_check(const struct tpmkey_kdf *p, const char *meminfo,
+		   char *err, size_t errlen);
 
 /*
  * Derives KDF_KEY_SIZE bytes into @key_out, which this allocates.  Returns

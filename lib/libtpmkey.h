@@ -138,6 +138,14 @@ int tpmkey_state_write(const char *dir, const void *buf, size_t len);
  */
 int tpmkey_state_destroy(const char *dir);
 /*
+ * Keeps a backup file that could not be written to the stick (the one
+ * backup is spent) as @dir/TPMKEY.BAK.unsaved, mode 0600, atomically; its
+ * path in @path.  0 or a negative errno value.
+ */
+#define TPMKEY_BACKUP_UNSAVED	"TPMKEY.BAK.unsaved"
+int tpmkey_backup_keep(const char *dir, const void *file, size_t len,
+		       char *path, size_t pathlen);
+/*
  * The key id in a state blob's header (struct tpmkey_state_header);
  * -EBADMSG if @state is too short or its magic is not TPMKEY_STATE_MAGIC.
  */
@@ -184,6 +192,15 @@ void tpmkey_kdf_default(struct tpmkey_kdf *kdf);
  */
 bool tpmkey_kdf_valid(const struct tpmkey_kdf *kdf, bool new_backup);
 /*
+ * Can this machine afford the KDF parameters of a backup file before
+ * running them?  -ENOMEM: more memory than three quarters of
+ * MemAvailable; -ETIME: passes x memory above 16 times the default's
+ * (32 GiB-passes); a message in @err.  For a file the administrator
+ * trusts, skip the check.
+ */
+int tpmkey_kdf_affordable(const struct tpmkey_kdf *kdf, char *err,
+			  size_t errlen);
+/*
  * Argon2id (version 0x13) of @password into @kek.  -EINVAL parameters out
  * of bounds; -ENOMEM not enough memory; -EIO other failure.
  */
@@ -215,10 +232,18 @@ struct tpmkey_stick;
 /*
  * Finds the one stick, waiting up to @wait_ms for it to appear, into a new
  * handle *@out.  -ENODEV no USB storage device; -ENOTUNIQ more than one;
- * -EMEDIUMTYPE no usable FAT32 file system; -EIO other.
+ * -EMEDIUMTYPE no usable FAT32 file system; -EBUSY the disk or one of its
+ * partitions is mounted (unmount it first); -EIO other.  A disk that
+ * holds /, /boot, /boot/efi or /var/lib/tpmkey (directly or under
+ * device-mapper) is never the stick.
  */
 int tpmkey_stick_find(struct tpmkey_stick **out, unsigned int wait_ms,
 		      char *err, size_t errlen);
+/*
+ * A state directory other than the default whose disk tpmkey_stick_find()
+ * must never take for the stick either (NULL: none).  For the process.
+ */
+void tpmkey_stick_set_state_dir(const char *dir);
 /* Unmounts if mounted and frees; NULL is ok. */
 void tpmkey_stick_free(struct tpmkey_stick *st);
 /* The FAT32 volume's device, e.g. "/dev/sda1". */

@@ -32,6 +32,8 @@ static int stick_errno(int ret)
 		return -ENOSPC;
 	case USB_NOFS:
 		return -EMEDIUMTYPE;
+	case USB_BUSY:
+		return -EBUSY;
 	default:
 		return ret < 0 ? ret : -EIO;
 	}
@@ -41,14 +43,21 @@ TPMKEY_EXPORT int tpmkey_stick_find(struct tpmkey_stick **out,
 				    unsigned int wait_ms, char *err,
 				    size_t errlen)
 {
+	const char *const system[] = USB_SYSTEM_PATHS(tk_stick_state_dir());
+	const struct usb_env env = {
+		.sysfs_root = "/sys",
+		.dev_root = "/dev",
+		.mountinfo = "/proc/self/mountinfo",
+		.mounts = "/proc/mounts",
+		.system_paths = system,
+	};
 	struct tpmkey_stick *st = calloc(1, sizeof(*st));
 	int ret;
 
 	*out = NULL;
 	if (!st)
 		return -ENOMEM;
-	ret = stick_errno(usb_find("/sys", "/dev", &st->usb, wait_ms, err,
-				   errlen));
+	ret = stick_errno(usb_find_env(&env, &st->usb, wait_ms, err, errlen));
 	if (ret) {
 		free(st);
 		return ret;

@@ -18,6 +18,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -29,6 +30,8 @@
 #define PROBE_FILE	".TPMKEY.PRB"
 #define PROBE_SIZE	4096
 #define TMP_SUFFIX	".TMP"
+#define MAX_DEVS	64	/* device numbers in a set */
+#define SLAVE_DEPTH	8	/* dm over dm over ... */
 /*
  * Root only, nothing executable; 8.3 names as written (no forced case);
  * names are bytes, not UTF-8 (we write ASCII only); on a FAT error stop
@@ -107,6 +110,46 @@ static int read_attr(const char *dir, const char *name, char *buf,
 	return 0;
 }
 
+/* A few device numbers, with a name each for messages. */
+struct devset {
+	unsigned int n;
+	dev_t dev[MAX_DEVS];
+	char name[MAX_DEVS][32];
+};
+
+static bool devset_has(const struct devset *s, dev_t d, const char **name)
+{
+	unsigned int i;
+
+	for (i = 0; i < s->n; i++) {
+		if (s->dev[i] == d) {
+			if (name)
+				*name = s->name[i];
+			return true;
+		}
+	}
+	return false;
+}
+
+static void devset_add(struct devset *s, dev_t d, const char *name)
+{
+	if (!d || s->n == MAX_DEVS || devset_has(s, d, NULL))
+		return;
+	s->dev[s->n] = d;
+	snprintf(s->name[s->n], sizeof(s->name[0]), "%s", name);
+	s->n++;
+}
+
+/* "8:1" (a sysfs "dev" attribute, a mountinfo field) as a dev_t; 0: no. */
+static dev_t parse_devno(const char *s)
+{
+	unsigned int ma, mi;
+
+	if (sscanf(s, "%u:%u", &ma, &mi) != 2)
+		return 0;
+	return makedev(ma, mi);
+}
+
 /* Does a resolved sysfs device path run through a USB bus ("/usbN/")? */
 static bool on_usb_bus(const char *path)
 {
@@ -146,13 +189,176 @@ static bool is_usb_disk(const char *root_real, const char *sysdir)
 }
 
 /*
+ * The device numbers of a disk and its partitions: sysfs's "dev"
+ * attributes, or else the device node's (a test tree may have neither).
+ */
+static void disk_devs(const char *dev_root, const char *sysdir,
+		      const char *name, struct devset *set)
+{
+	char dir[PATH_MAX], val[32], node[PATH_MAX];
+	struct dirent *d;
+	struct stat sb;
+	DIR *dh;
+
+	if (!read_attr(sysdir, "dev", val, sizeof(val)))
+		devset_add(set, parse_devno(val), name);
+	else if (path_fmt(node, sizeof(node), "%s/%s", dev_root, name) &&
+		 !stat(node, &sb) && S_ISBLK(sb.st_mode))
+		devset_add(set, sb.st_rdev, name);
+	dh = opendir(sysdir);
+	if (!dh)
+		return;
+	while ((d = readdir(dh))) {
+		if (d->d_name[0] == '.' ||
+		    !path_fmt(dir, sizeof(dir), "%s/%s", sysdir, d->d_name) ||
+		    read_attr(dir, "partition", val, sizeof(val)))
+			continue;
+		if (!read_attr(dir, "dev", val, sizeof(val)))
+			devset_add(set, parse_devno(val), d->d_name);
+		else if (path_fmt(node, sizeof(node), "%s/%s", dev_root,
+				  d->d_name) &&
+			 !stat(node, &sb) && S_ISBLK(sb.st_mode))
+			devset_add(set, sb.st_rdev, d->d_name);
+	}
+	closedir(dh);
+}
+
+/* Adds what the block device @dev is built on (dm, md): its slaves. */
+static void add_slaves(const char *sysfs_root, dev_t dev, struct devset *set,
+		       int depth)
+{
+	char dir[PATH_MAX], sub[PATH_MAX], val[32];
+	struct dirent *d;
+	DIR *dh;
+
+	if (depth > SLAVE_DEPTH ||
+	    !path_fmt(dir, sizeof(dir), "%s/dev/block/%u:%u/slaves",
+		      sysfs_root, major(dev), minor(dev)))
+		return;
+	dh = opendir(dir);
+	if (!dh)
+		return;
+	while ((d = readdir(dh))) {
+		dev_t slave;
+
+		if (d->d_name[0] == '.' ||
+		    !path_fmt(sub, sizeof(sub), "%s/%s", dir, d->d_name) ||
+		    read_attr(sub, "dev", val, sizeof(val)))
+			continue;
+		slave = parse_devno(val);
+		if (!slave || devset_has(set, slave, NULL))
+			continue;
+		devset_add(set, slave, d->d_name);
+		add_slaves(sysfs_root, slave, set, depth + 1);
+	}
+	closedir(dh);
+}
+
+/*
+ * The devices under the system paths: each path's file system (st_dev,
+ * and the block device its mount names as source, for file systems such
+ * as btrfs whose st_dev is anonymous), and what those are built on.
+ */
+static void system_devs(const struct usb_env *env, struct devset *set)
+{
+	const char *const *p;
+	char line[4096];
+	unsigned int i, n;
+	struct stat sb;
+	FILE *f;
+
+	for (p = env->system_paths; p && *p; p++)
+		if (!stat(*p, &sb))
+			devset_add(set, sb.st_dev, *p);
+	n = set->n;
+	f = fopen(env->mountinfo, "r");
+	while (f && fgets(line, sizeof(line), f)) {
+		char devno[32], source[PATH_MAX];
+		const char *sep = strstr(line, " - ");
+		dev_t d;
+
+		if (!sep || sscanf(line, "%*s %*s %31s", devno) != 1 ||
+		    sscanf(sep + 3, "%*s %4095s", source) != 1)
+			continue;
+		d = parse_devno(devno);
+		for (i = 0; i < n; i++)
+			if (set->dev[i] == d && source[0] == '/' &&
+			    !stat(source, &sb) && S_ISBLK(sb.st_mode))
+				devset_add(set, sb.st_rdev, source);
+	}
+	if (f)
+		fclose(f);
+	n = set->n;
+	for (i = 0; i < n; i++)
+		add_slaves(env->sysfs_root, set->dev[i], set, 0);
+}
+
+/*
+ * Is a device of @disk mounted anywhere?  mountinfo by device number,
+ * /proc/mounts by source (the same file system seen from another
+ * namespace's view, or a source mountinfo shows differently).  Fills
+ * @what (e.g. "sda1") and @where (the mount point).
+ */
+static bool disk_mounted(const struct usb_env *env, const struct devset *disk,
+			 char *what, size_t whatlen, char *where,
+			 size_t wherelen)
+{
+	char line[4096], a[PATH_MAX], b[PATH_MAX];
+	const char *name;
+	bool found = false;
+	struct stat sb;
+	FILE *f;
+
+	f = fopen(env->mountinfo, "r");
+	while (f && !found && fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%*s %*s %4095s %*s %4095s", a, b) == 2 &&
+		    devset_has(disk, parse_devno(a), &name)) {
+			snprintf(what, whatlen, "%s", name);
+			snprintf(where, wherelen, "%s", b);
+			found = true;
+		}
+	}
+	if (f)
+		fclose(f);
+	f = fopen(env->mounts, "r");
+	while (f && !found && fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%4095s %4095s", a, b) == 2 && a[0] == '/' &&
+		    !stat(a, &sb) && S_ISBLK(sb.st_mode) &&
+		    devset_has(disk, sb.st_rdev, &name)) {
+			snprintf(what, whatlen, "%s", name);
+			snprintf(where, wherelen, "%s", b);
+			found = true;
+		}
+	}
+	if (f)
+		fclose(f);
+	return found;
+}
+
+/* Does @name hold a system path (a machine booted from USB)? */
+static bool system_disk(const struct usb_env *env, const char *sysdir,
+			const char *name, const struct devset *system)
+{
+	struct devset disk = { 0 };
+	unsigned int i;
+
+	disk_devs(env->dev_root, sysdir, name, &disk);
+	for (i = 0; i < disk.n; i++)
+		if (devset_has(system, disk.dev[i], NULL))
+			return true;
+	return false;
+}
+
+/*
  * One look at <sysfs_root>/block (@root_real: the same, resolved).  Counts
  * the USB disks in @count, names the first in @st and all in @names.
  */
-static int scan_disks(const char *sysfs_root, const char *root_real,
-		      struct usb_stick *st, unsigned int *count, char *names,
-		      size_t namelen, char *err, size_t errlen)
+static int scan_disks(const struct usb_env *env, const char *root_real,
+		      const struct devset *system, struct usb_stick *st,
+		      unsigned int *count, char *names, size_t namelen,
+		      char *err, size_t errlen)
 {
+	const char *sysfs_root = env->sysfs_root;
 	char blockdir[PATH_MAX], sysdir[PATH_MAX];
 	struct dirent *d;
 	DIR *dir;
@@ -171,7 +377,8 @@ static int scan_disks(const char *sysfs_root, const char *root_real,
 			continue;
 		if (!path_fmt(sysdir, sizeof(sysdir), "%s/%s", blockdir,
 			      d->d_name) ||
-		    !is_usb_disk(root_real, sysdir))
+		    !is_usb_disk(root_real, sysdir) ||
+		    system_disk(env, sysdir, d->d_name, system))
 			continue;
 		append(names, namelen, "%s%s", *count ? ", " : "",
 		       d->d_name);
@@ -467,16 +674,19 @@ static int pick_volume(const char *dev_root, struct usb_stick *st,
 	return USB_OK;
 }
 
-static int find_once(const char *sysfs_root, const char *dev_root,
-		     struct usb_stick *st, bool *again, char *err,
-		     size_t errlen)
+static int find_once(const struct usb_env *env, struct usb_stick *st,
+		     bool *again, char *err, size_t errlen)
 {
 	char root_real[PATH_MAX], names[128], val[32];
+	char what[32], where[PATH_MAX];
+	const char *sysfs_root = env->sysfs_root;
+	struct devset system = { 0 }, disk = { 0 };
 	unsigned int count, pending;
 	struct stat sb;
 	int ret;
 
 	memset(st, 0, sizeof(*st));
+	system_devs(env, &system);
 	if (!realpath(sysfs_root, root_real))
 		return tk_fail(err, errlen, USB_IO, "cannot resolve %s: %s",
 			    sysfs_root, strerror(errno));
@@ -485,7 +695,7 @@ static int find_once(const char *sysfs_root, const char *dev_root,
 	 * would otherwise be missed by the count and no longer pending.
 	 */
 	pending = pending_hosts(root_real);
-	ret = scan_disks(sysfs_root, root_real, st, &count, names,
+	ret = scan_disks(env, root_real, &system, st, &count, names,
 			 sizeof(names), err, errlen);
 	if (ret)
 		return ret;
@@ -502,6 +712,18 @@ static int find_once(const char *sysfs_root, const char *dev_root,
 	if (pending)
 		*again = true;
 
+	/*
+	 * Mounted already (a desktop's auto-mount, an administrator's own):
+	 * our mount would share that superblock and its options, others
+	 * could see and change the file, and the read-back would fail.
+	 */
+	disk_devs(env->dev_root, st->sysdir, st->disk, &disk);
+	if (disk_mounted(env, &disk, what, sizeof(what), where,
+			 sizeof(where)))
+		return tk_fail(err, errlen, USB_BUSY,
+			    "the USB stick is mounted (%s on %s): unmount it first: umount %s/%s",
+			    what, where, env->dev_root, what);
+
 	ret = read_attr(st->sysdir, "ro", val, sizeof(val));
 	if (ret)
 		return tk_fail(err, errlen, USB_IO, "cannot read %s/ro: %s",
@@ -511,7 +733,7 @@ static int find_once(const char *sysfs_root, const char *dev_root,
 	if (!read_attr(st->sysdir, "diskseq", val, sizeof(val)))
 		st->diskseq = strtoull(val, NULL, 10);
 
-	ret = pick_volume(dev_root, st, again, err, errlen);
+	ret = pick_volume(env->dev_root, st, again, err, errlen);
 	if (ret)
 		return ret;
 	if (stat(st->fs_dev, &sb))
@@ -525,6 +747,21 @@ int usb_find(const char *sysfs_root, const char *dev_root,
 	     struct usb_stick *st, unsigned int wait_ms,
 	     char *err, size_t errlen)
 {
+	static const char *const system[] = USB_SYSTEM_PATHS(NULL);
+	const struct usb_env env = {
+		.sysfs_root = sysfs_root,
+		.dev_root = dev_root,
+		.mountinfo = "/proc/self/mountinfo",
+		.mounts = "/proc/mounts",
+		.system_paths = system,
+	};
+
+	return usb_find_env(&env, st, wait_ms, err, errlen);
+}
+
+int usb_find_env(const struct usb_env *env, struct usb_stick *st,
+		 unsigned int wait_ms, char *err, size_t errlen)
+{
 	uint64_t deadline = now_ms() + wait_ms;
 
 	for (;;) {
@@ -532,7 +769,7 @@ int usb_find(const char *sysfs_root, const char *dev_root,
 		uint64_t now;
 		int ret;
 
-		ret = find_once(sysfs_root, dev_root, st, &again, err, errlen);
+		ret = find_once(env, st, &again, err, errlen);
 		if (ret == USB_OK && errlen)
 			err[0] = '\0';	/* no word from earlier looks */
 		now = now_ms();

@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "libtpmkey.h"
+
 /*
  * The backup stick: exactly one USB storage device with one FAT32 volume,
  * mounted only inside this process's own mount namespace.
@@ -19,6 +21,7 @@ enum usb_error {	/* maps 1:1 to tpmkeyctl exit codes */
 	USB_READONLY = 9,	/* write-protected */
 	USB_NOSPACE = 10,	/* not enough free space */
 	USB_NOFS = 11,		/* no usable FAT32 file system */
+	USB_BUSY = 22,		/* the disk or a partition of it is mounted */
 	USB_IO = 1,		/* anything else: err says what */
 };
 
@@ -39,6 +42,28 @@ struct usb_stick {
 };
 
 /*
+ * Where usb_find_env() looks.  Tests pass fake trees; usb_find() the real
+ * ones.
+ */
+struct usb_env {
+	const char *sysfs_root;		/* "/sys" */
+	const char *dev_root;		/* "/dev" */
+	const char *mountinfo;		/* "/proc/self/mountinfo" */
+	const char *mounts;		/* "/proc/mounts" */
+	/*
+	 * NULL-terminated paths whose disks are never the stick: the disks
+	 * under the file systems that hold them, through device-mapper's
+	 * slaves (/, /boot, /boot/efi, the state directory).
+	 */
+	const char *const *system_paths;
+};
+
+/* The system paths usb_find() excludes; @state_dir NULL: the default. */
+#define USB_SYSTEM_PATHS(state_dir) \
+	{ "/", "/boot", "/boot/efi", TPMKEY_STATE_DIR_DEFAULT, \
+	  (state_dir), NULL }
+
+/*
  * Finds the one USB disk and its FAT32 volume.  A disk counts when its
  * device path in sysfs runs through a USB bus ("/usbN/"); the removable
  * flag says nothing.  Disks without a medium (size 0: empty card reader
@@ -50,13 +75,22 @@ struct usb_stick {
  * shown its disk, the search is repeated every 100 ms until @wait_ms have
  * passed.
  *
+ * A disk that holds one of the system paths (a machine booted from USB)
+ * is not a candidate at all.  A disk of which any partition (or the
+ * whole disk) is mounted, in /proc/self/mountinfo by device number or in
+ * /proc/mounts by its source, is USB_BUSY: a second mount would share
+ * the superblock and ignore our mount options.
+ *
  * @sysfs_root and @dev_root are "/sys" and "/dev"; tests pass a fake tree.
- * Returns USB_OK, USB_NONE, USB_MANY, USB_NOFS or USB_IO, with a message
- * in @err.  Whether a read-only stick will do is up to the caller.
+ * Returns USB_OK, USB_NONE, USB_MANY, USB_NOFS, USB_BUSY or USB_IO, with
+ * a message in @err.  Whether a read-only stick will do is up to the
+ * caller.
  */
 int usb_find(const char *sysfs_root, const char *dev_root,
 	     struct usb_stick *st, unsigned int wait_ms,
 	     char *err, size_t errlen);
+int usb_find_env(const struct usb_env *env, struct usb_stick *st,
+		 unsigned int wait_ms, char *err, size_t errlen);
 
 /*
  * Mounts the volume at a fresh directory under /run (or /tmp).  The calling

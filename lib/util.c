@@ -187,3 +187,21 @@ TPMKEY_EXPORT void tpmkey_kdf_default(struct tpmkey_kdf *kdf)
 {
 	*kdf = kdf_default;
 }
+
+/*
+ * Here rather than in stick.c: tpmkeyctl sets it before every search, and
+ * programs that link tpmkeyctl's files with stand-ins for the stick
+ * functions (selftests/fuzz) still link.
+ */
+static char stick_state_dir[256];
+
+TPMKEY_EXPORT void tpmkey_stick_set_state_dir(const char *dir)
+{
+	snprintf(stick_state_dir, sizeof(stick_state_dir), "%s",
+		 dir ? dir : "");
+}
+
+const char *tk_stick_state_dir(void)
+{
+	return stick_state_dir[0] ? stick_state_dir : NULL;
+}

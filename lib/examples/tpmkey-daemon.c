@@ -232,6 +232,13 @@ int main(int argc, char *argv[])
 			return 2;
 		}
 	}
+	if (!tpmkey_kdf_valid(&d.kdf, true)) {
+		printf("--kdf-time and --kdf-memory: at least %d passes and %d KiB for a new backup\n",
+		       TPMKEY_KDF_NEW_TIME_MIN, TPMKEY_KDF_NEW_MEMORY_MIN);
+		return 2;
+	}
+	/* Its disk is never the stick. */
+	tpmkey_stick_set_state_dir(d.state_dir);
 	tpmkey_set_log(log_cb, NULL);
 	printf("tpmkey-daemon on libtpmkey %s\n", tpmkey_lib_version());
 	/* The lock tpmkeyctl takes too: never both at once. */

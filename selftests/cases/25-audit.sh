@@ -17,9 +17,9 @@ sleep 0.5
 tpmkeyctl activate >/dev/null
 id=$(tpmkeyctl --json status | sed 's/.*"key_id":"\([0-9a-f]*\)".*/\1/')
 sleep 0.6
-tpmkeyctl backup --password-file /tmp/pw --kdf-memory 8192 --kdf-time 1 >/dev/null
+tpmkeyctl backup --password-file /tmp/pw --kdf-memory 65536 --kdf-time 3 >/dev/null
 sleep 0.6
-tpmkeyctl backup --password-file /tmp/pw --kdf-memory 8192 --kdf-time 1 2>/dev/null
+tpmkeyctl backup --password-file /tmp/pw --kdf-memory 65536 --kdf-time 3 2>/dev/null
 tpmkeyctl erase --yes >/dev/null
 sleep 0.6
 kill $monitor

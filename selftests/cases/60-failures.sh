@@ -25,7 +25,7 @@ vm() {
 cat >"$CASE_TMP/pre.sh" <<'G'
 . /selftests/lib.sh
 printf 'correct horse battery staple\n' >/tmp/pw
-KDF="--kdf-memory 8192 --kdf-time 1"
+KDF="--kdf-memory 65536 --kdf-time 3"
 sum() { sha256sum "$1" 2>/dev/null | cut -d' ' -f1; }
 json_field() { tpmkeyctl --json status | grep -q "\"$1\":$2"; }
 st=/var/lib/tpmkey/key.state

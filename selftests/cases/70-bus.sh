@@ -27,7 +27,7 @@ fi
 cat >"$CASE_TMP/pre.sh" <<'G'
 . /selftests/lib.sh
 printf 'correct horse battery staple\n' >/tmp/pw
-KDF="--kdf-memory 8192 --kdf-time 1"
+KDF="--kdf-memory 65536 --kdf-time 3"
 st=/var/lib/tpmkey
 # shellcheck disable=SC2086
 rmmod tpmkey && tpmkey_insmod $BUS_PARAMS || fail "insmod tpmkey.ko $BUS_PARAMS"

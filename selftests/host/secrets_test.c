@@ -770,6 +770,103 @@ static void test_kdf(struct tap *t)
 	secret_free(&pw);
 }
 
+/* kdf_cost_check() against a fake /proc/meminfo in @dir. */
+static void test_kdf_cost(struct tap *t, const char *dir)
+{
+	static const struct {
+		struct tpmkey_kdf p;
+		uint64_t avail_kib;
+		int want;
+		const char *what;
+	} cases[] = {
+		{ { 4, 524288, 2 }, 1048576, 0, "the default on 1 GiB available" },
+		{ { 4, 524288, 2 }, 600 * 1024, -ENOMEM,
+		  "the default on 600 MiB available (more than 3/4)" },
+		{ { 3, 65536, 2 }, 400 * 1024, 0, "t=3, 64 MiB on 400 MiB" },
+		{ { 3, 4194304, 2 }, 2097152, -ENOMEM,
+		  "4 GiB on a 2 GiB appliance" },
+		{ { 8, 4194304, 1 }, 64ULL << 20, 0,
+		  "8 passes of 4 GiB (32 GiB-passes, the limit) on 64 GiB" },
+		{ { 9, 4194304, 1 }, 64ULL << 20, -ETIME,
+		  "9 passes of 4 GiB on 64 GiB: too long" },
+		{ { 64, 4194304, 16 }, 64ULL << 20, -ETIME,
+		  "the header's worst case on 64 GiB: too long" },
+		{ { 64, 524288, 2 }, 64ULL << 20, 0,
+		  "64 passes of 512 MiB (the limit)" },
+		{ { 64, 1048576, 2 }, 64ULL << 20, -ETIME,
+		  "64 passes of 1 GiB: too long" },
+	};
+	char path[256], err[512];
+	size_t i;
+	FILE *f;
+	int ret;
+
+	snprintf(path, sizeof(path), "%s/meminfo", dir);
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		f = fopen(path, "w");
+		if (!f)
+			return;
+		fprintf(f, "MemTotal:       99999999 kB\nMemFree:  1 kB\n"
+			"MemAvailable:   %llu kB\nBuffers: 0 kB\n",
+			(unsigned long long)cases[i].avail_kib);
+		fclose(f);
+		err[0] = '\0';
+		ret = kdf_cost_check(&cases[i].p, path, err, sizeof(err));
+		check(t, ret == cases[i].want &&
+		      (!ret || strstr(err, "t=") || strstr(err, "m=")),
+		      "kdf_cost_check: %s -> %d (%s)", cases[i].what, ret, err);
+	}
+	f = fopen(path, "w");
+	if (f) {
+		fputs("MemTotal: 1 kB\n", f);
+		fclose(f);
+	}
+	ret = kdf_cost_check(&cases[0].p, path, err, sizeof(err));
+	check(t, ret == -ENODATA,
+	      "kdf_cost_check without MemAvailable -> %d (%s)", ret, err);
+	ret = tpmkey_kdf_affordable(&cases[2].p, err, sizeof(err));
+	check(t, ret == 0 || ret == -ENOMEM,
+	      "tpmkey_kdf_affordable(t=3, 64 MiB) on this host -> %d", ret);
+	unlink(path);
+}
+
+/* tpmkey_backup_keep(): the file backup could not write to the stick. */
+static void test_backup_keep(struct tap *t, const char *dir)
+{
+	char path[256], want[256], back[300];
+	static const char file[224] = "TPMKEY\1 an encrypted backup";
+	struct stat sb;
+	FILE *f;
+	size_t n = 0;
+	int ret;
+
+	snprintf(want, sizeof(want), "%s/TPMKEY.BAK.unsaved", dir);
+	ret = tpmkey_backup_keep(dir, file, sizeof(file), path, sizeof(path));
+	check(t, ret == 0 && !strcmp(path, want),
+	      "tpmkey_backup_keep -> %d, %s", ret, path);
+	f = fopen(want, "r");
+	if (f) {
+		n = fread(back, 1, sizeof(back), f);
+		fclose(f);
+	}
+	if (lstat(want, &sb))
+		memset(&sb, 0, sizeof(sb));
+	check(t, S_ISREG(sb.st_mode) &&
+	      (sb.st_mode & 07777) == 0600 && n == sizeof(file) &&
+	      !memcmp(back, file, n),
+	      "... a regular file, mode 0600, the whole backup (mode %o, %zu bytes)",
+	      sb.st_mode & 07777, n);
+	ret = tpmkey_backup_keep(dir, file, 16, path, sizeof(path));
+	check(t, ret == 0 && !stat(want, &sb) && sb.st_size == 16,
+	      "... a second one replaces it");
+	snprintf(back, sizeof(back), "ls -A '%s' | grep -q '^\\.TPMKEY'", dir);
+	check(t, system(back) != 0, "... and leaves no temporary file");
+	unlink(want);
+	ret = tpmkey_backup_keep("/nonexistent/dir", file, sizeof(file), path,
+				 sizeof(path));
+	check(t, ret == -ENOENT, "... into a missing directory -> %d", ret);
+}
+
 static int count_fds(void)
 {
 	char path[64];
@@ -798,6 +895,8 @@ int main(void)
 	test_pw_cases(&t, dir);
 	test_pw_files(&t, dir);
 	test_tty(&t);
+	test_kdf_cost(&t, dir);
+	test_backup_keep(&t, dir);
 	test_kdf(&t);
 	check(&t, count_fds() == fds, "no file descriptor leaked (%d, %d)",
 	      fds, count_fds());

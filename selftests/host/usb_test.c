@@ -26,6 +26,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -875,6 +876,113 @@ static bool attach(struct ctx *c, const char *image, bool ro, char *loop,
 		   ro ? "-r " : "", c->img) && loop[0];
 }
 
+/* usb_find_env() on the fake tree with @system as the system paths. */
+static int find_env(struct ctx *c, struct usb_stick *st,
+		    const char *const *system)
+{
+	const struct usb_env env = {
+		.sysfs_root = c->sys,
+		.dev_root = c->dev,
+		.mountinfo = "/proc/self/mountinfo",
+		.mounts = "/proc/mounts",
+		.system_paths = system,
+	};
+
+	return usb_find_env(&env, st, 0, fresh(c), sizeof(c->err));
+}
+
+/* A disk that holds a system path is never the stick. */
+static void test_system_disks(struct ctx *c)
+{
+	const char *const system[] = { c->work, NULL };
+	char devno[32], dir[PATH_MAX];
+	struct usb_stick st;
+	struct stat sb;
+	int ret;
+
+	must(!stat(c->work, &sb), "stat the work directory");
+	pathf(devno, sizeof(devno), "%u:%u\n", major(sb.st_dev),
+	      minor(sb.st_dev));
+
+	/* The file system's own device is the disk's. */
+	reset_tree(c);
+	add_usb(c, "sdz", USB_DEV_A, img(c, "fat32.img"));
+	put(devno, "%s/block/sdz/dev", c->sys);
+	ret = find_env(c, &st, NULL);
+	check(&c->tap, ret == USB_BUSY,
+	      "without system paths, that disk is a mounted stick -> %d (%s)",
+	      ret, c->err);
+	ret = find_env(c, &st, system);
+	check(&c->tap, ret == USB_NONE,
+	      "the USB disk that holds a system path is not a stick -> %d (%s)",
+	      ret, c->err);
+
+	/* ... or a partition of it, under device-mapper (dm-0 on sdz1). */
+	reset_tree(c);
+	add_usb(c, "sdz", USB_DEV_A, img(c, "part.img"));
+	add_part(c, "sdz", "sdz1", "1\n", img(c, "part1.img"));
+	put("259:77\n", "%s/block/sdz/sdz1/dev", c->sys);
+	pathf(dir, sizeof(dir), "%s/dev/block/%u:%u/slaves/sdz1", c->sys,
+	      major(sb.st_dev), minor(sb.st_dev));
+	must(!sh(NULL, 0, "mkdir -p '%s'", dir), "mkdir the slave");
+	put("259:77\n", "%s/dev", dir);
+	ret = find_env(c, &st, NULL);
+	check(&c->tap, ret == USB_OK,
+	      "a partitioned USB disk under no system path -> %d (%s)", ret,
+	      c->err);
+	ret = find_env(c, &st, system);
+	check(&c->tap, ret == USB_NONE,
+	      "a USB disk whose partition is a device-mapper slave of a system file system is not a stick -> %d (%s)",
+	      ret, c->err);
+
+	/* Another USB disk beside it is found, alone: not "two sticks". */
+	add_usb(c, "sdy", USB_DEV_B, img(c, "fat32.img"));
+	ret = find_env(c, &st, system);
+	check(&c->tap, ret == USB_OK && !strcmp(st.disk, "sdy"),
+	      "beside the system's USB disk the stick is found -> %d %s (%s)",
+	      ret, st.disk, c->err);
+}
+
+/*
+ * Child: the loop stick mounted (in a namespace of the child's own) is
+ * refused with USB_BUSY, and the message says how to unmount it.
+ */
+static void test_mounted_stick(struct ctx *c, const char *loop)
+{
+	char mnt[PATH_MAX], want[128];
+	struct usb_stick st;
+	int status, ret;
+	pid_t pid;
+
+	fflush(stdout);
+	pid = fork();
+	must(pid >= 0, "fork");
+	if (!pid) {
+		pathf(mnt, sizeof(mnt), "%s/premount", c->work);
+		if (unshare(CLONE_NEWNS) ||
+		    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
+		    (mkdir(mnt, 0700) && errno != EEXIST) ||
+		    mount(loop, mnt, c->have_vfat ? "vfat" : "ext2", MS_RDONLY,
+			  NULL))
+			_exit(2);
+		ret = find_loop(c, &st);
+		pathf(want, sizeof(want), "umount %s", loop);
+		if (ret != USB_BUSY || !strstr(c->err, want)) {
+			printf("# usb_find -> %d (%s)\n", ret, c->err);
+			_exit(1);
+		}
+		printf("# %s\n", c->err);
+		fflush(stdout);
+		umount(mnt);
+		ret = find_loop(c, &st);
+		_exit(ret != USB_BUSY ? 0 : 3);
+	}
+	waitpid(pid, &status, 0);
+	check(&c->tap, WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	      "a mounted stick is USB_BUSY, naming 'umount %s'; unmounted it is not (status %d)",
+	      loop, status);
+}
+
 static void test_mounting(struct ctx *c)
 {
 	char loop[64], seen[4][64], out[256];
@@ -894,11 +1002,13 @@ static void test_mounting(struct ctx *c)
 	if (!c->have_vfat) {
 		diag("the host kernel has no vfat: file tests on ext2");
 		skip(&c->tap, "usb_mount of FAT32 # SKIP no vfat in this kernel");
+		test_mounted_stick(c, loop);
 		run_child(c, child_standin, loop, seen, 4);
 		sh(NULL, 0, "losetup -d %s", loop);
 		return;
 	}
 
+	test_mounted_stick(c, loop);
 	run_child(c, child_vfat, loop, seen, 4);
 	for (i = 0; i < 4 && seen[i][0]; i++)
 		check(&c->tap, !in_mountinfo(seen[i]) && access(seen[i], F_OK),
@@ -970,6 +1080,7 @@ int main(int argc, char *argv[])
 	make_images(c);
 	test_enumeration(c);
 	test_waiting(c);
+	test_system_disks(c);
 	test_mounting(c);
 
 	printf("1..%u\n", c->tap.run);
