@@ -115,11 +115,14 @@ clean:
 	rm -rf build
 
 # Installation.  The helper goes to $(PREFIX)/sbin; the init script, the
-# systemd unit (Debian's /lib/systemd/system) and the initramfs-tools files
-# go where those programs look for them, whatever PREFIX says.  The unit and
-# the hook name the helper by its path, rewritten here for another PREFIX.
-# tpmkey.service, an alias of tpmkey-load.service, keeps systemd-sysv-
-# generator from also running the init script under that name.
+# systemd unit and generator (Debian 12's /lib/systemd) and the
+# initramfs-tools files go where those programs look for them, whatever
+# PREFIX says.  The unit and the hook name the helper by its path,
+# rewritten here for another PREFIX.  tpmkey.service, an alias of
+# tpmkey-load.service, keeps systemd-sysv-generator from also running the
+# init script under that name.  /etc/tpmkey/volumes (commented out) is
+# not overwritten when it exists.  The Debian packages (debian/) are built
+# from this target: whatever it installs, they ship.
 PREFIX ?= /usr
 SBINDIR ?= $(PREFIX)/sbin
 LIBEXECDIR ?= $(PREFIX)/libexec/tpmkey
@@ -129,7 +132,10 @@ LIBDIR ?= $(PREFIX)/lib
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 INITDIR ?= /etc/init.d
 SYSTEMDUNITDIR ?= /lib/systemd/system
+SYSTEMDGENDIR ?= /lib/systemd/system-generators
 INITRAMFSDIR ?= /usr/share/initramfs-tools
+SHAREDIR ?= $(PREFIX)/share/tpmkey
+CONFDIR ?= /etc/tpmkey
 
 INSTALL_FILES := \
 	$(SBINDIR)/tpmkeyctl \
@@ -138,8 +144,13 @@ INSTALL_FILES := \
 	$(INITDIR)/tpmkey \
 	$(SYSTEMDUNITDIR)/tpmkey-load.service \
 	$(SYSTEMDUNITDIR)/tpmkey.service \
+	$(SYSTEMDGENDIR)/tpmkey-generator \
+	$(LIBEXECDIR)/volume \
+	$(SHAREDIR)/volumes.sh \
+	$(CONFDIR)/volumes \
 	$(INITRAMFSDIR)/hooks/tpmkey \
 	$(INITRAMFSDIR)/scripts/local-top/tpmkey \
+	$(INITRAMFSDIR)/conf-hooks.d/tpmkey \
 	$(BASHCOMPDIR)/tpmkeyctl \
 	$(INCLUDEDIR)/linux/tpmkey.h \
 	$(INCLUDEDIR)/libtpmkey.h \
@@ -150,31 +161,56 @@ install:
 		LIBEXECDIR="$(LIBEXECDIR)" LIBDIR="$(LIBDIR)" \
 		INCLUDEDIR="$(INCLUDEDIR)"
 	install -D -m 0644 man/tpmkeyctl.8 "$(DESTDIR)$(MANDIR)/man8/tpmkeyctl.8"
-	install -D -m 0755 init/tpmkey "$(DESTDIR)$(INITDIR)/tpmkey"
+	install -d -m 0755 "$(DESTDIR)$(INITDIR)"
+	sed -e 's|/usr/share/tpmkey|$(SHAREDIR)|' \
+	    -e 's|/usr/libexec/tpmkey/|$(LIBEXECDIR)/|' \
+		init/tpmkey >"$(DESTDIR)$(INITDIR)/tpmkey"
+	chmod 0755 "$(DESTDIR)$(INITDIR)/tpmkey"
 	install -d -m 0755 "$(DESTDIR)$(SYSTEMDUNITDIR)"
-	sed 's|/usr/sbin/tpmkeyctl|$(SBINDIR)/tpmkeyctl|' \
-		init/tpmkey-load.service >"$(DESTDIR)$(SYSTEMDUNITDIR)/tpmkey-load.service"
+	sed -e 's|/usr/sbin/tpmkeyctl|$(SBINDIR)/tpmkeyctl|' \
+	    -e 's|/usr/libexec/tpmkey/|$(LIBEXECDIR)/|' \
+		init/systemd/tpmkey-load.service >"$(DESTDIR)$(SYSTEMDUNITDIR)/tpmkey-load.service"
 	chmod 0644 "$(DESTDIR)$(SYSTEMDUNITDIR)/tpmkey-load.service"
 	ln -sfn tpmkey-load.service "$(DESTDIR)$(SYSTEMDUNITDIR)/tpmkey.service"
+	install -d -m 0755 "$(DESTDIR)$(SYSTEMDGENDIR)" "$(DESTDIR)$(LIBEXECDIR)"
+	sed -e 's|^LIBEXEC=/usr/libexec/tpmkey$$|LIBEXEC=$(LIBEXECDIR)|' \
+	    -e 's|/usr/share/tpmkey|$(SHAREDIR)|' \
+		init/tpmkey-generator >"$(DESTDIR)$(SYSTEMDGENDIR)/tpmkey-generator"
+	chmod 0755 "$(DESTDIR)$(SYSTEMDGENDIR)/tpmkey-generator"
+	sed -e 's|/usr/share/tpmkey|$(SHAREDIR)|' \
+	    -e 's|^TPMKEYCTL=/usr/sbin/tpmkeyctl$$|TPMKEYCTL=$(SBINDIR)/tpmkeyctl|' \
+		init/volume >"$(DESTDIR)$(LIBEXECDIR)/volume"
+	chmod 0755 "$(DESTDIR)$(LIBEXECDIR)/volume"
+	install -D -m 0644 init/volumes.sh "$(DESTDIR)$(SHAREDIR)/volumes.sh"
+	if [ ! -e "$(DESTDIR)$(CONFDIR)/volumes" ]; then \
+		install -D -m 0644 init/volumes "$(DESTDIR)$(CONFDIR)/volumes"; fi
+	install -D -m 0644 init/initramfs-tools/conf-hooks.d/tpmkey \
+		"$(DESTDIR)$(INITRAMFSDIR)/conf-hooks.d/tpmkey"
 	install -d -m 0755 "$(DESTDIR)$(INITRAMFSDIR)/hooks"
 	sed -e 's|^TPMKEYCTL=/usr/sbin/tpmkeyctl$$|TPMKEYCTL=$(SBINDIR)/tpmkeyctl|' \
 	    -e 's|^TPMKEYCTL_FULL=/usr/libexec/tpmkey/tpmkeyctl-full$$|TPMKEYCTL_FULL=$(LIBEXECDIR)/tpmkeyctl-full|' \
+	    -e 's|^TPMKEY_SHARE=/usr/share/tpmkey$$|TPMKEY_SHARE=$(SHAREDIR)|' \
 		init/initramfs-tools/hooks/tpmkey >"$(DESTDIR)$(INITRAMFSDIR)/hooks/tpmkey"
 	chmod 0755 "$(DESTDIR)$(INITRAMFSDIR)/hooks/tpmkey"
-	install -D -m 0755 init/initramfs-tools/scripts/local-top/tpmkey \
-		"$(DESTDIR)$(INITRAMFSDIR)/scripts/local-top/tpmkey"
+	install -d -m 0755 "$(DESTDIR)$(INITRAMFSDIR)/scripts/local-top"
+	sed -e 's|^TPMKEYCTL=/usr/sbin/tpmkeyctl$$|TPMKEYCTL=$(SBINDIR)/tpmkeyctl|' \
+	    -e 's|/usr/share/tpmkey|$(SHAREDIR)|' \
+		init/initramfs-tools/scripts/local-top/tpmkey \
+		>"$(DESTDIR)$(INITRAMFSDIR)/scripts/local-top/tpmkey"
+	chmod 0755 "$(DESTDIR)$(INITRAMFSDIR)/scripts/local-top/tpmkey"
 	install -D -m 0644 completion/tpmkeyctl "$(DESTDIR)$(BASHCOMPDIR)/tpmkeyctl"
 	install -D -m 0644 include/uapi/linux/tpmkey.h \
 		"$(DESTDIR)$(INCLUDEDIR)/linux/tpmkey.h"
 ifeq ($(DESTDIR),)
 	@echo "tpmkey: installed.  Enable tpmkey-load.service (systemd) or"
 	@echo "tpmkey: 'update-rc.d tpmkey defaults' (SysV), install the module"
-	@echo "tpmkey: (make dkms-install), activate, then 'update-initramfs -u'."
+	@echo "tpmkey: (make dkms-install), activate, list the volumes in"
+	@echo "tpmkey: $(CONFDIR)/volumes, then 'update-initramfs -u'."
 endif
 
 uninstall:
 	rm -f $(addprefix "$(DESTDIR),$(addsuffix ",$(INSTALL_FILES)))
-	-rmdir "$(DESTDIR)$(LIBEXECDIR)" 2>/dev/null
+	-rmdir "$(DESTDIR)$(LIBEXECDIR)" "$(DESTDIR)$(SHAREDIR)" "$(DESTDIR)$(CONFDIR)" 2>/dev/null
 
 # The module into /lib/modules/$(KERNELRELEASE)/updates, built against KDIR.
 modules_install: module
@@ -185,7 +221,9 @@ modules_install: module
 # under $(DKMS_SOURCE_TREE)/tpmkey-VERSION, then dkms add, build, install.
 # The DKMS_* trees default to DKMS's own; tests point them elsewhere.
 DKMS ?= dkms
-DKMS_VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"$$/\1/p' dkms.conf)
+# dkms.conf says PACKAGE_VERSION="#MODULE_VERSION#" (dh_dkms fills it in
+# from the package); here it is the upstream version in debian/changelog.
+DKMS_VERSION ?= $(shell sed -n '1s/^tpmkey (\([^)-]*\).*/\1/p' debian/changelog)
 DKMS_SOURCE_TREE ?= /usr/src
 DKMS_TREE ?= /var/lib/dkms
 DKMS_ARGS ?=
@@ -201,6 +239,7 @@ dkms-source:
 	for f in $(DKMS_SOURCES); do \
 		install -D -m 0644 "$$f" "$(DKMS_SRCDIR)/$$f" || exit 1; \
 	done
+	sed 's/#MODULE_VERSION#/$(DKMS_VERSION)/' dkms.conf >"$(DKMS_SRCDIR)/dkms.conf"
 
 # Adding a version DKMS has already fails: take the old one out first.
 dkms-install: dkms-source
@@ -216,8 +255,27 @@ dkms-uninstall:
 		$(DKMS_RUN) remove $(DKMS_MV) --all; fi
 	rm -rf "$(DKMS_SRCDIR)"
 
+# The Debian packages (debian/), built with dpkg-buildpackage from a copy of
+# the tree's files (tracked and new ones, no build products) under
+# $(DEB_DIR), where the .deb files end up.  DEB_BUILD_ARGS adds options,
+# e.g. -Ppkg.tpmkey.lib for libtpmkey0 and libtpmkey-dev.
+DEB_DIR ?= build/deb
+DEB_BUILD_ARGS ?=
+deb:
+	rm -rf "$(DEB_DIR)"
+	mkdir -p "$(DEB_DIR)/src"
+	git ls-files -co --exclude-standard -z | \
+		rsync -a --from0 --files-from=- . "$(DEB_DIR)/src/"
+	cd "$(DEB_DIR)/src" && dpkg-buildpackage -us -uc -b $(DEB_BUILD_ARGS) \
+		>../build.log 2>&1 || { tail -n 40 ../build.log; exit 1; }
+	@ls "$(DEB_DIR)"/*.deb
+
+# lintian on the packages make deb built.
+lintian-deb: deb
+	lintian --fail-on error,warning --pedantic -I "$(DEB_DIR)"/*.changes
+
 .PHONY: all module helper deps demo check check-all check-debug check-soak lint bench clean install uninstall \
-	modules_install dkms-source dkms-install dkms-uninstall
+	modules_install dkms-source dkms-install dkms-uninstall deb lintian-deb
 
 # libFuzzer targets of every parser, the module's built as userspace code
 # (userspace/fuzz/README.rst): FUZZ_SECONDS each, one after the other,
