@@ -8,7 +8,13 @@
 #   make check-debug  every test on the debug kernel (KASAN, kmemleak,
 #                     lockdep, fault injection; ~25 min); not in make check
 #   make check-all    make check, plus the project's kernels with the
-#                     native backend forced (backend=tpm2)
+#                     native backend forced (backend=tpm2) and every
+#                     scenario on real Debian images (selftests/debian)
+#   make check-debian, check-debian-full
+#                     the Debian packages on real Debian 12 images only:
+#                     make check's smoke test, or every scenario
+#   make deb          the Debian packages (debian/) under build/deb
+#   make lintian-deb  make deb, then lintian on the packages
 #   make check-soak   1000 lifecycle cycles and 8 concurrent processes on
 #                     the debug kernel
 #   make check-faults    allocation failures at every fault point of every
@@ -77,7 +83,16 @@ check-debug: deps
 # forced (module parameter backend=tpm2).
 check-all: deps
 	TPMKEY_KERNELS="6.1 6.12 6.1+tpm2 6.12+tpm2 debian-6.1 debian-6.12" \
-		selftests/run
+		TPMKEY_DEBIAN=full selftests/run
+
+# The Debian packages on real Debian 12 images alone (selftests/debian):
+# check-debian the smoke test make check runs, check-debian-full every
+# scenario make check-all runs.  TAP, then "N passed, N failed".
+check-debian: deps
+	selftests/debian/run smoke
+
+check-debian-full: deps
+	selftests/debian/run full
 
 # 1000 lifecycle cycles, then 8 processes of random ioctls for 2 minutes,
 # on the debug kernel (KASAN, kmemleak, lockdep).
@@ -275,7 +290,8 @@ lintian-deb: deb
 	lintian --fail-on error,warning --pedantic -I "$(DEB_DIR)"/*.changes
 
 .PHONY: all module helper deps demo check check-all check-debug check-soak lint bench clean install uninstall \
-	modules_install dkms-source dkms-install dkms-uninstall deb lintian-deb
+	modules_install dkms-source dkms-install dkms-uninstall deb lintian-deb \
+	check-debian check-debian-full
 
 # libFuzzer targets of every parser, the module's built as userspace code
 # (userspace/fuzz/README.rst): FUZZ_SECONDS each, one after the other,
