@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# tpmkey: kernel module (kernel/) and helper (userspace/).
+# tpmkey: kernel module (kernel/), libtpmkey (lib/) and tpmkeyctl (cli/).
 #
 #   make              build tpmkey.ko against KDIR and tpmkeyctl
 #   make demo         the product's lifecycle on the simulated device
@@ -59,7 +59,8 @@ module:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
 
 helper:
-	$(MAKE) -C userspace
+	$(MAKE) -C lib
+	$(MAKE) -C cli
 
 deps:
 	scripts/install-deps all
@@ -125,7 +126,8 @@ check-powercut: deps
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean
-	$(MAKE) -C userspace clean
+	$(MAKE) -C lib clean
+	$(MAKE) -C cli clean
 	$(MAKE) -C selftests clean
 	rm -rf build
 
@@ -169,12 +171,16 @@ INSTALL_FILES := \
 	$(BASHCOMPDIR)/tpmkeyctl \
 	$(INCLUDEDIR)/linux/tpmkey.h \
 	$(INCLUDEDIR)/libtpmkey.h \
-	$(LIBDIR)/libtpmkey.a
+	$(LIBDIR)/libtpmkey.a \
+	$(LIBDIR)/libtpmkey.so \
+	$(LIBDIR)/libtpmkey.so.0 \
+	$(LIBDIR)/pkgconfig/libtpmkey.pc
 
 install:
-	$(MAKE) -C userspace install DESTDIR="$(DESTDIR)" SBINDIR="$(SBINDIR)" \
-		LIBEXECDIR="$(LIBEXECDIR)" LIBDIR="$(LIBDIR)" \
-		INCLUDEDIR="$(INCLUDEDIR)"
+	$(MAKE) -C lib install DESTDIR="$(DESTDIR)" PREFIX="$(PREFIX)" \
+		LIBDIR="$(LIBDIR)" INCLUDEDIR="$(INCLUDEDIR)"
+	$(MAKE) -C cli install DESTDIR="$(DESTDIR)" SBINDIR="$(SBINDIR)" \
+		LIBEXECDIR="$(LIBEXECDIR)"
 	install -D -m 0644 man/tpmkeyctl.8 "$(DESTDIR)$(MANDIR)/man8/tpmkeyctl.8"
 	install -d -m 0755 "$(DESTDIR)$(INITDIR)"
 	sed -e 's|/usr/share/tpmkey|$(SHAREDIR)|' \
@@ -225,7 +231,8 @@ endif
 
 uninstall:
 	rm -f $(addprefix "$(DESTDIR),$(addsuffix ",$(INSTALL_FILES)))
-	-rmdir "$(DESTDIR)$(LIBEXECDIR)" "$(DESTDIR)$(SHAREDIR)" "$(DESTDIR)$(CONFDIR)" 2>/dev/null
+	-rmdir "$(DESTDIR)$(LIBEXECDIR)" "$(DESTDIR)$(SHAREDIR)" "$(DESTDIR)$(CONFDIR)" \
+		"$(DESTDIR)$(LIBDIR)/pkgconfig" 2>/dev/null
 
 # The module into /lib/modules/$(KERNELRELEASE)/updates, built against KDIR.
 modules_install: module
@@ -294,11 +301,11 @@ lintian-deb: deb
 	check-debian check-debian-full
 
 # libFuzzer targets of every parser, the module's built as userspace code
-# (userspace/fuzz/README.rst): FUZZ_SECONDS each, one after the other,
+# (selftests/fuzz/README.rst): FUZZ_SECONDS each, one after the other,
 # TAP; crashes under build/fuzz/artifacts.  Needs clang-14 and
 # libclang-rt-14-dev.  The CI suite runs them for 10 s each.
 FUZZ_SECONDS ?= 300
 fuzz:
-	FUZZ_SECONDS=$(FUZZ_SECONDS) userspace/fuzz/run
+	FUZZ_SECONDS=$(FUZZ_SECONDS) selftests/fuzz/run
 
 .PHONY: fuzz

@@ -6,14 +6,13 @@
  *
  * One transform, allocated when the module loads, serves every call:
  * allocating "gcm(aes)" (the template instance, its ctr and ghash
- * children) was most of the module's own time in LOAD.  Callers hold
- * tpmkey_dev.lock, which serialises the key changes; after each use the
- * key is replaced by an all-zero one, so no key schedule of a real key
- * stays in the transform.
+ * children) was most of the module's own time in LOAD.  Its own mutex
+ * serialises the key changes; after each use the key is replaced by an
+ * all-zero one, so no key schedule of a real key stays in the transform.
  */
 
 #include <crypto/aead.h>
-#include <linux/lockdep.h>
+#include <linux/mutex.h>
 #include <linux/scatterlist.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -21,6 +20,7 @@
 #include "tpmkey.h"
 
 static struct crypto_aead *tpmkey_aead;
+static DEFINE_MUTEX(tpmkey_aead_lock);	/* guards tpmkey_aead's key */
 
 int tpmkey_crypto_init(void)
 {
@@ -61,8 +61,6 @@ static int tpmkey_gcm(bool encrypt, const u8 *key, const u8 *nonce,
 	u8 *buf;
 	int ret;
 
-	lockdep_assert_held(&tpmkey_dev.lock);
-
 	buf = kmalloc(buf_len, GFP_KERNEL);
 	if (!buf)
 		return -ENOMEM;
@@ -71,9 +69,10 @@ static int tpmkey_gcm(bool encrypt, const u8 *key, const u8 *nonce,
 		ret = -ENOMEM;
 		goto out_buf;
 	}
+	mutex_lock(&tpmkey_aead_lock);
 	ret = crypto_aead_setkey(tfm, key, TPMKEY_AES_KEY_SIZE);
 	if (ret)
-		goto out_req;
+		goto out_unlock;
 
 	memcpy(buf, aad, aad_len);
 	memcpy(buf + aad_len, in, in_len);
@@ -90,7 +89,9 @@ static int tpmkey_gcm(bool encrypt, const u8 *key, const u8 *nonce,
 
 	/* Cannot fail for a 32-byte key once the real one was accepted. */
 	crypto_aead_setkey(tfm, zero_key, sizeof(zero_key));
-out_req:
+out_unlock:
+	mutex_unlock(&tpmkey_aead_lock);
+	memzero_explicit(iv, sizeof(iv));
 	aead_request_free(req);
 out_buf:
 	kfree_sensitive(buf);

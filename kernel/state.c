@@ -1,57 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The state blob: everything the helper stores to load the key at boot,
- * none of it secret without the TPM.  Layout (little endian):
- *
- *	struct tpmkey_state_hdr		88 bytes
- *	sealed KMK			hdr.sealed_len bytes (backend format)
- *	wrapped DEK			hdr.key_len bytes, AES-256-GCM under the KMK
- *	GCM tag				16 bytes; AAD = header | sealed KMK
- *	SHA-256				32 bytes over everything before it
- *
- * The checksum tells accidental damage (refused before any TPM command)
- * from a TPM that cannot unseal; the tag stops deliberate changes.
+ * The state blob (struct tpmkey_state_header in the UAPI header, then the
+ * sealed KMK, the wrapped DEK, the GCM tag and a SHA-256 checksum): all
+ * the helper stores to load the key at boot, none of it secret without
+ * the TPM.  The checksum tells accidental damage (refused before any TPM
+ * command) from a TPM that cannot unseal; the tag stops deliberate changes.
  */
 
 #include <crypto/sha2.h>
 #include <linux/errno.h>
 #include <linux/string.h>
 
-#include <linux/tpmkey.h>
-
 #include "tpmkey.h"
 
-#define TPMKEY_STATE_MAGIC	"tpmkeyST"
-#define TPMKEY_STATE_VERSION	1
-
-struct tpmkey_state_hdr {
-	u8 magic[8];
-	__le16 version;
-	__le16 hdr_len;
-	__le32 flags;
-	__le32 backend;
-	__le32 parent_handle;
-	__le32 key_len;
-	__le32 sealed_len;
-	u8 key_id[TPMKEY_KEY_ID_SIZE];
-	__le64 created;
-	__le32 nv_index;
-	__le32 reserved;
-	__le64 nv_value;
-	u8 nonce[TPMKEY_GCM_NONCE_SIZE];
-	__le32 reserved2;
-} __packed;
-
-static_assert(sizeof(struct tpmkey_state_hdr) == 88);
-static_assert(sizeof(struct tpmkey_state_hdr) + TPMKEY_SEALED_SIZE_MAX +
-	      TPMKEY_DEK_SIZE_MAX + TPMKEY_GCM_TAG_SIZE + SHA256_DIGEST_SIZE <=
+static_assert(sizeof(struct tpmkey_state_header) == TPMKEY_STATE_HEADER_SIZE);
+static_assert(TPMKEY_STATE_SIZE(TPMKEY_SEALED_SIZE_MAX, TPMKEY_DEK_SIZE_MAX) <=
 	      TPMKEY_STATE_SIZE_MAX);
-
-static size_t tpmkey_state_len(size_t sealed_len, size_t key_len)
-{
-	return sizeof(struct tpmkey_state_hdr) + sealed_len + key_len +
-	       TPMKEY_GCM_TAG_SIZE + SHA256_DIGEST_SIZE;
-}
+static_assert(TPMKEY_STATE_SUM_SIZE == SHA256_DIGEST_SIZE);
 
 /**
  * tpmkey_state_build() - make the state blob for a new key
@@ -70,9 +35,9 @@ int tpmkey_state_build(const struct tpmkey_key_info *info, const u8 *nonce,
 		       const u8 *kmk, const u8 *sealed, size_t sealed_len,
 		       const u8 *dek, u8 *out, size_t *out_len)
 {
-	struct tpmkey_state_hdr *hdr = (struct tpmkey_state_hdr *)out;
+	struct tpmkey_state_header *hdr = (struct tpmkey_state_header *)out;
 	size_t aad_len = sizeof(*hdr) + sealed_len;
-	size_t len = tpmkey_state_len(sealed_len, info->key_len);
+	size_t len = TPMKEY_STATE_SIZE(sealed_len, info->key_len);
 	int ret;
 
 	if (sealed_len > TPMKEY_SEALED_SIZE_MAX ||
@@ -82,7 +47,7 @@ int tpmkey_state_build(const struct tpmkey_key_info *info, const u8 *nonce,
 	memset(hdr, 0, sizeof(*hdr));
 	memcpy(hdr->magic, TPMKEY_STATE_MAGIC, sizeof(hdr->magic));
 	hdr->version = cpu_to_le16(TPMKEY_STATE_VERSION);
-	hdr->hdr_len = cpu_to_le16(sizeof(*hdr));
+	hdr->header_len = cpu_to_le16(sizeof(*hdr));
 	hdr->backend = cpu_to_le32(info->backend);
 	hdr->parent_handle = cpu_to_le32(info->parent_handle);
 	hdr->key_len = cpu_to_le32(info->key_len);
@@ -90,8 +55,15 @@ int tpmkey_state_build(const struct tpmkey_key_info *info, const u8 *nonce,
 	memcpy(hdr->key_id, info->key_id, sizeof(hdr->key_id));
 	hdr->created = cpu_to_le64(info->created);
 	hdr->nv_index = cpu_to_le32(info->nv_index);
+	hdr->key_handle = cpu_to_le32(info->key_handle);
 	hdr->nv_value = cpu_to_le64(info->nv_value);
 	memcpy(hdr->nonce, nonce, sizeof(hdr->nonce));
+	hdr->lock_pcr = cpu_to_le32(info->lock_pcr);
+	hdr->pcr_mask = cpu_to_le32(info->pcr_mask);
+	memcpy(hdr->lock_pcr_value, info->lock_pcr_value,
+	       sizeof(hdr->lock_pcr_value));
+	memcpy(hdr->salt_point, info->salt_point, sizeof(hdr->salt_point));
+	memcpy(hdr->nv_name, info->nv_name, sizeof(hdr->nv_name));
 	memcpy(out + sizeof(*hdr), sealed, sealed_len);
 
 	ret = tpmkey_seal_gcm(kmk, nonce, out, aad_len, dek, out + aad_len,
@@ -103,13 +75,33 @@ int tpmkey_state_build(const struct tpmkey_key_info *info, const u8 *nonce,
 	return 0;
 }
 
+static void tpmkey_state_info(const struct tpmkey_state_header *hdr,
+			      struct tpmkey_key_info *info)
+{
+	info->backend = le32_to_cpu(hdr->backend);
+	info->parent_handle = le32_to_cpu(hdr->parent_handle);
+	info->key_len = le32_to_cpu(hdr->key_len);
+	memcpy(info->key_id, hdr->key_id, sizeof(info->key_id));
+	info->created = le64_to_cpu(hdr->created);
+	info->nv_index = le32_to_cpu(hdr->nv_index);
+	info->key_handle = le32_to_cpu(hdr->key_handle);
+	info->nv_value = le64_to_cpu(hdr->nv_value);
+	info->lock_pcr = le32_to_cpu(hdr->lock_pcr);
+	info->pcr_mask = le32_to_cpu(hdr->pcr_mask);
+	memcpy(info->lock_pcr_value, hdr->lock_pcr_value,
+	       sizeof(info->lock_pcr_value));
+	memcpy(info->salt_point, hdr->salt_point, sizeof(info->salt_point));
+	memcpy(info->nv_name, hdr->nv_name, sizeof(info->nv_name));
+}
+
 /**
  * tpmkey_state_parse() - check a state blob's structure and checksum
  * @blob: the blob as the helper stored it
  * @len: its length
  * @view: receives the metadata and pointers into @blob
  *
- * Nothing here needs the TPM.
+ * Nothing here needs the TPM; the handles are checked against their
+ * ranges here, the rest by the backend before it sends anything.
  *
  * Return: 0, or -EBADMSG for anything but a well-formed, undamaged blob of
  * a version this module knows.
@@ -117,36 +109,34 @@ int tpmkey_state_build(const struct tpmkey_key_info *info, const u8 *nonce,
 int tpmkey_state_parse(const u8 *blob, size_t len,
 		       struct tpmkey_state_view *view)
 {
-	const struct tpmkey_state_hdr *hdr = (const void *)blob;
+	const struct tpmkey_state_header *hdr = (const void *)blob;
 	u8 digest[SHA256_DIGEST_SIZE];
 	size_t sealed_len, key_len;
 
-	if (len < tpmkey_state_len(0, 0) || len > TPMKEY_STATE_SIZE_MAX)
+	if (len < TPMKEY_STATE_SIZE(0, 0) || len > TPMKEY_STATE_SIZE_MAX)
 		return -EBADMSG;
 	if (memcmp(hdr->magic, TPMKEY_STATE_MAGIC, sizeof(hdr->magic)) ||
 	    le16_to_cpu(hdr->version) != TPMKEY_STATE_VERSION ||
-	    le16_to_cpu(hdr->hdr_len) != sizeof(*hdr) || hdr->flags ||
-	    hdr->reserved || hdr->reserved2)
+	    le16_to_cpu(hdr->header_len) != sizeof(*hdr) || hdr->flags ||
+	    hdr->reserved0 ||
+	    !tpmkey_reserved_zero(hdr->reserved, sizeof(hdr->reserved)))
 		return -EBADMSG;
 
 	sealed_len = le32_to_cpu(hdr->sealed_len);
 	key_len = le32_to_cpu(hdr->key_len);
 	if (sealed_len == 0 || sealed_len > TPMKEY_SEALED_SIZE_MAX ||
-	    (key_len != 32 && key_len != 64) ||
-	    len != tpmkey_state_len(sealed_len, key_len))
+	    !TPMKEY_DEK_SIZE_VALID(key_len) ||
+	    len != TPMKEY_STATE_SIZE(sealed_len, key_len))
 		return -EBADMSG;
 
 	sha256(blob, len - SHA256_DIGEST_SIZE, digest);
 	if (memcmp(digest, blob + len - SHA256_DIGEST_SIZE, sizeof(digest)))
 		return -EBADMSG;
 
-	view->info.backend = le32_to_cpu(hdr->backend);
-	view->info.parent_handle = le32_to_cpu(hdr->parent_handle);
-	view->info.key_len = key_len;
-	memcpy(view->info.key_id, hdr->key_id, sizeof(view->info.key_id));
-	view->info.created = le64_to_cpu(hdr->created);
-	view->info.nv_index = le32_to_cpu(hdr->nv_index);
-	view->info.nv_value = le64_to_cpu(hdr->nv_value);
+	tpmkey_state_info(hdr, &view->info);
+	if (!tpmkey_valid_parent(view->info.parent_handle) ||
+	    !tpmkey_valid_nv_index(view->info.nv_index))
+		return -EBADMSG;
 	view->nonce = hdr->nonce;
 	view->aad = blob;
 	view->aad_len = sizeof(*hdr) + sealed_len;

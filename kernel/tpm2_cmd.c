@@ -1,491 +1,658 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * TPM 2.0 commands the module sends itself: reading and incrementing the NV
- * counter that makes the backup one-time (both backends), and sealing and
- * unsealing the KMK as a sealed data object (the native backend, for
- * kernels without trusted keys).  Modelled on the kernel's trusted_tpm2.c.
- * Uses only the tpm_buf and tpm_transmit_cmd() interface common to 6.1 and
- * later kernels; the constants carry a TPMKEY_ prefix because 6.12's tpm.h
- * has some of them and 6.1's has not.  Every response length is checked
- * before it is read.
- *
- * Authorization is a password session with the empty password: the owner
- * hierarchy for the counter, the storage key and the sealed object for
- * sealing (the storage key and objects carry no auth value, as with trusted
- * keys created without one).  There is no parameter encryption: the KMK
- * crosses the TPM bus in clear when sealed and unsealed.
+ * TPM 2.0 commands the module sends itself, all through one helper,
+ * tpmkey_tpm2_run(): build the authorization (the empty password, or a
+ * salted session's HMAC with the first parameter encrypted), transmit,
+ * check the response code and every length, verify the response HMAC and
+ * decrypt the first response parameter.  Commands are sent under one hold
+ * of the chip (struct tpmkey_tpm), so that nothing comes in between.
+ * Modelled on the kernel's trusted_tpm2.c and tpm2-sessions.c.
  */
 
+#include <crypto/algapi.h>
+#include <crypto/sha2.h>
 #include <linux/device.h>
 #include <linux/err.h>
-#include <linux/mm.h>
+#include <linux/random.h>
 #include <linux/string.h>
-#include <linux/tpm.h>
 
-#include "tpmkey.h"
+#include "tpm2_compat.h"
+#include "tpm2_cmd.h"
 
-#define TPMKEY_TPM2_ST_NO_SESSIONS	0x8001
-#define TPMKEY_TPM2_ST_SESSIONS		0x8002
-#define TPMKEY_TPM2_CC_NV_INCREMENT	0x0134
-#define TPMKEY_TPM2_CC_NV_READ		0x014e
-#define TPMKEY_TPM2_CC_CREATE		0x0153
-#define TPMKEY_TPM2_CC_LOAD		0x0157
-#define TPMKEY_TPM2_CC_UNSEAL		0x015e
-#define TPMKEY_TPM2_CC_FLUSH_CONTEXT	0x0165
-#define TPMKEY_TPM2_RH_OWNER		0x40000001
-#define TPMKEY_TPM2_RS_PW		0x40000009
-#define TPMKEY_TPM2_ALG_KEYEDHASH	0x0008
-#define TPMKEY_TPM2_ALG_SHA256		0x000b
-#define TPMKEY_TPM2_ALG_NULL		0x0010
-/* TPMA_OBJECT bits of the sealed KMK */
-#define TPMKEY_TPM2_OA_FIXED_TPM	BIT(1)
-#define TPMKEY_TPM2_OA_FIXED_PARENT	BIT(4)
-#define TPMKEY_TPM2_OA_USER_WITH_AUTH	BIT(6)
-#define TPMKEY_TPM2_OA_NO_DA		BIT(10)
-/* Format-one response codes: error number in bits 0-5, bit 7 set. */
-#define TPMKEY_TPM2_RC_FMT1		0x080
-#define TPMKEY_TPM2_RC_HANDLE		0x00b
-#define TPMKEY_TPM2_RC_NV_UNINITIALIZED	0x14a
-
-#define TPMKEY_TPM_HEADER_SIZE		10
-
-/*
- * Response fields are unaligned big-endian.  (The unaligned helpers moved
- * from asm/ to linux/ in 6.12; memcpy works on every version.)
+/**
+ * tpmkey_tpm_open() - take a hold of the default TPM 2.0
+ * @tpm: receives the chip and two buffers
+ *
+ * Return: 0, -ENODEV without a TPM 2.0, or -ENOMEM.
  */
-static u16 tpmkey_be16_at(const u8 *p)
+int tpmkey_tpm_open(struct tpmkey_tpm *tpm)
 {
-	__be16 v;
+	int ret;
 
-	memcpy(&v, p, sizeof(v));
-	return be16_to_cpu(v);
-}
-
-static u32 tpmkey_be32_at(const u8 *p)
-{
-	__be32 v;
-
-	memcpy(&v, p, sizeof(v));
-	return be32_to_cpu(v);
-}
-
-static u64 tpmkey_be64_at(const u8 *p)
-{
-	__be64 v;
-
-	memcpy(&v, p, sizeof(v));
-	return be64_to_cpu(v);
-}
-
-/* Authorization with the empty password (TPM_RS_PW session). */
-static void tpmkey_tpm2_append_empty_auth(struct tpm_buf *buf)
-{
-	tpm_buf_append_u32(buf, 9);
-	tpm_buf_append_u32(buf, TPMKEY_TPM2_RS_PW);
-	tpm_buf_append_u16(buf, 0);	/* nonce */
-	tpm_buf_append_u8(buf, 0);	/* session attributes */
-	tpm_buf_append_u16(buf, 0);	/* password */
-}
-
-static int tpmkey_tpm2_rc_to_errno(ssize_t rc)
-{
-	if (rc <= 0)
-		return rc;
-	if ((rc & TPMKEY_TPM2_RC_FMT1) &&
-	    (rc & 0x3f) == TPMKEY_TPM2_RC_HANDLE)
-		return -ENOENT;
-	if (rc == TPMKEY_TPM2_RC_NV_UNINITIALIZED)
-		return -ENODATA;
-	return -EIO;
-}
-
-/*
- * The parameter area of a response that has @handles response handles:
- * *@params and *@params_len, after checking that parameterSize fits in
- * what the TPM sent.  Caller checked the response code.
- */
-static int tpmkey_tpm2_params(struct tpm_buf *buf, unsigned int handles,
-			      const u8 **params, u32 *params_len)
-{
-	u32 resp_len = tpm_buf_length(buf);
-	u32 head = TPMKEY_TPM_HEADER_SIZE + 4 * handles + 4;
-	u32 size;
-
-	if (resp_len < head)
-		return -EFAULT;
-	size = tpmkey_be32_at(buf->data + head - 4);
-	if (size > resp_len - head)
-		return -EFAULT;
-	*params = buf->data + head;
-	*params_len = size;
+	ret = tpm_buf_init(&tpm->buf, 0, 0);
+	if (ret)
+		return ret;
+	ret = tpm_buf_init(&tpm->params, 0, 0);
+	if (ret)
+		goto err_buf;
+	tpm->chip = tpm_default_chip();
+	if (!tpm->chip) {
+		ret = -ENODEV;
+		goto err_params;
+	}
+	if (tpm_is_tpm2(tpm->chip) <= 0 || tpm_try_get_ops(tpm->chip)) {
+		ret = -ENODEV;
+		goto err_chip;
+	}
 	return 0;
+
+err_chip:
+	put_device(&tpm->chip->dev);
+err_params:
+	tpm_buf_destroy(&tpm->params);
+err_buf:
+	tpm_buf_destroy(&tpm->buf);
+	return ret;
+}
+
+/* Releases the hold; the buffers carried secrets, so they are wiped. */
+void tpmkey_tpm_close(struct tpmkey_tpm *tpm)
+{
+	tpm_put_ops(tpm->chip);
+	put_device(&tpm->chip->dev);
+	memzero_explicit(tpm->buf.data, PAGE_SIZE);
+	memzero_explicit(tpm->params.data, PAGE_SIZE);
+	tpm_buf_destroy(&tpm->params);
+	tpm_buf_destroy(&tpm->buf);
+}
+
+/* The buffer the caller appends the next command's parameters to. */
+struct tpm_buf *tpmkey_tpm2_params(struct tpmkey_tpm *tpm)
+{
+	tpm_buf_reset(&tpm->params, 0, 0);
+	return &tpm->params;
 }
 
 /* The length of the TPM2B at @p, or -EFAULT if it overruns @len bytes. */
-static int tpmkey_tpm2b_len(const u8 *p, u32 len)
+int tpmkey_tpm2b(const u8 *p, u32 len)
 {
 	u16 size;
 
 	if (len < 2)
 		return -EFAULT;
-	size = tpmkey_be16_at(p);
+	size = get_unaligned_be16(p);
 	if (size > len - 2)
 		return -EFAULT;
 	return size;
 }
 
+void tpmkey_handle_name(u32 handle, struct tpmkey_name *name)
+{
+	put_unaligned_be32(handle, name->data);
+	name->len = 4;
+}
+
+/* The Name of an object or NV index: nameAlg || H(public area). */
+void tpmkey_digest_name(const u8 *area, size_t len, struct tpmkey_name *name)
+{
+	put_unaligned_be16(TPM_ALG_SHA256, name->data);
+	sha256(area, len, name->data + 2);
+	name->len = TPMKEY_TPM_NAME_SIZE;
+}
+
+static int tpmkey_tpm2_rc_to_errno(u32 rc)
+{
+	if (rc & TPM2_RC_FMT1) {
+		switch (TPM2_RC_FMT1_ERROR(rc)) {
+		case TPM2_RC_FMT1_HANDLE_ERR:
+			return -ENOENT;
+		case TPM2_RC_FMT1_POLICY_FAIL:
+			return -EKEYEXPIRED;
+		}
+		return -EIO;
+	}
+	switch (rc) {
+	case TPM2_RC_NV_UNINITIALIZED:
+		return -ENODATA;
+	case TPM2_RC_NV_DEFINED:
+		return -EEXIST;
+	case TPM2_RC_PCR_CHANGED:
+		return -EKEYEXPIRED;
+	case TPM2_RC_LOCKOUT:
+		return -EAGAIN;
+	case TPM2_RC_FAILURE:
+		return -EREMOTEIO;
+	}
+	return -EIO;
+}
+
+/* cpHash = H(commandCode || Name of each handle || parameters) */
+static void tpmkey_tpm2_cphash(const struct tpmkey_cmd *cmd, const u8 *params,
+			       u32 params_len, u8 *digest)
+{
+	struct tpmkey_name handle_name;
+	const struct tpmkey_name *name;
+	struct sha256_state sha;
+	__be32 cc = cpu_to_be32(cmd->cc);
+	unsigned int i;
+
+	sha256_init(&sha);
+	sha256_update(&sha, (u8 *)&cc, sizeof(cc));
+	for (i = 0; i < cmd->nr_handles; i++) {
+		name = cmd->names[i];
+		if (!name) {
+			tpmkey_handle_name(cmd->handles[i], &handle_name);
+			name = &handle_name;
+		}
+		sha256_update(&sha, name->data, name->len);
+	}
+	sha256_update(&sha, params, params_len);
+	sha256_final(&sha, digest);
+}
+
+/* The authorization area: the empty password, or the session's HMAC. */
+static int tpmkey_tpm2_append_auth(struct tpmkey_tpm *tpm,
+				   const struct tpmkey_cmd *cmd, u8 *params,
+				   u32 params_len)
+{
+	struct tpmkey_session *s = cmd->session;
+	u8 hmac[SHA256_DIGEST_SIZE], cphash[SHA256_DIGEST_SIZE];
+	int len, ret;
+
+	if (!s) {
+		tpm_buf_append_u32(&tpm->buf, 9);
+		tpm_buf_append_u32(&tpm->buf, TPM2_RS_PW);
+		tpm_buf_append_u16(&tpm->buf, 0);	/* nonce */
+		tpm_buf_append_u8(&tpm->buf, 0);	/* attributes */
+		tpm_buf_append_u16(&tpm->buf, 0);	/* password */
+		return 0;
+	}
+
+	tpmkey_session_new_nonce(s);
+	if (s->attrs & TPM2_SA_DECRYPT) {
+		len = tpmkey_tpm2b(params, params_len);
+		if (len < 0)
+			return len;
+		ret = tpmkey_session_encrypt(s, params + 2, len);
+		if (ret)
+			return ret;
+	}
+	tpmkey_tpm2_cphash(cmd, params, params_len, cphash);
+	tpmkey_session_command_hmac(s, cphash, hmac);
+
+	tpm_buf_append_u32(&tpm->buf, 4 + 2 + TPMKEY_NONCE_SIZE + 1 + 2 +
+			   sizeof(hmac));
+	tpm_buf_append_u32(&tpm->buf, s->handle);
+	tpm_buf_append_u16(&tpm->buf, TPMKEY_NONCE_SIZE);
+	tpm_buf_append(&tpm->buf, s->nonce_caller, TPMKEY_NONCE_SIZE);
+	tpm_buf_append_u8(&tpm->buf, s->attrs);
+	tpm_buf_append_u16(&tpm->buf, sizeof(hmac));
+	tpm_buf_append(&tpm->buf, hmac, sizeof(hmac));
+	return 0;
+}
+
 /*
- * Command and response buffers of seal and unseal hold the KMK; wipe the
- * whole page before it goes back.
+ * Checks a session's response authorization (nonceTPM, attributes, HMAC
+ * over rpHash) at @auth, @auth_len bytes, and decrypts the first response
+ * parameter if the session encrypts.
  */
-static void tpmkey_tpm_buf_destroy_sensitive(struct tpm_buf *buf)
+static int tpmkey_tpm2_check_auth(const struct tpmkey_cmd *cmd, u8 *params,
+				  u32 params_len, const u8 *auth,
+				  u32 auth_len)
 {
-	memzero_explicit(buf->data, PAGE_SIZE);
-	tpm_buf_destroy(buf);
+	struct tpmkey_session *s = cmd->session;
+	__be32 cc = cpu_to_be32(cmd->cc), rc = 0;
+	u8 rphash[SHA256_DIGEST_SIZE];
+	const u8 *nonce, *hmac;
+	struct sha256_state sha;
+	int nonce_len, hmac_len, len;
+	u8 attrs;
+	int ret;
+
+	nonce_len = tpmkey_tpm2b(auth, auth_len);
+	if (nonce_len != TPMKEY_NONCE_SIZE || auth_len < 2 + nonce_len + 1)
+		return -EFAULT;
+	nonce = auth + 2;
+	attrs = auth[2 + nonce_len];
+	hmac_len = tpmkey_tpm2b(auth + 3 + nonce_len, auth_len - 3 - nonce_len);
+	if (hmac_len != SHA256_DIGEST_SIZE)
+		return -EBADMSG;
+	hmac = auth + 5 + nonce_len;
+
+	sha256_init(&sha);
+	sha256_update(&sha, (u8 *)&rc, sizeof(rc));
+	sha256_update(&sha, (u8 *)&cc, sizeof(cc));
+	sha256_update(&sha, params, params_len);
+	sha256_final(&sha, rphash);
+	ret = tpmkey_session_check_response(s, rphash, nonce, attrs, hmac);
+	if (ret)
+		return ret;
+	if (!(s->attrs & TPM2_SA_CONTINUE_SESSION))
+		s->handle = 0;	/* the TPM flushed it */
+	if (s->attrs & TPM2_SA_ENCRYPT) {
+		len = tpmkey_tpm2b(params, params_len);
+		if (len < 0)
+			return len;
+		return tpmkey_session_decrypt(s, params + 2, len);
+	}
+	return 0;
 }
 
-/* Caller holds the chip's ops (tpm_try_get_ops()). */
-static int tpmkey_tpm2_nv_read_u64(struct tpm_chip *chip, u32 index,
-				   u64 *value)
+/* Finds handles, parameters and authorization in a response. */
+static int tpmkey_tpm2_parse(struct tpmkey_tpm *tpm, struct tpmkey_cmd *cmd)
 {
-	struct tpm_buf buf;
-	const u8 *params;
+	u32 len = tpm_buf_length(&tpm->buf);
+	u32 off = TPM_HEADER_SIZE + 4 * cmd->resp_handles;
+	u8 *data = tpm->buf.data;
 	u32 params_len;
-	ssize_t rc;
-	int ret;
 
-	ret = tpm_buf_init(&buf, TPMKEY_TPM2_ST_SESSIONS,
-			   TPMKEY_TPM2_CC_NV_READ);
-	if (ret)
-		return ret;
-	tpm_buf_append_u32(&buf, TPMKEY_TPM2_RH_OWNER);
-	tpm_buf_append_u32(&buf, index);
-	tpmkey_tpm2_append_empty_auth(&buf);
-	tpm_buf_append_u16(&buf, sizeof(u64));	/* size */
-	tpm_buf_append_u16(&buf, 0);		/* offset */
-
-	/* parameterSize, then TPM2B_MAX_NV_BUFFER { size, 8 bytes } */
-	rc = tpm_transmit_cmd(chip, &buf, 4 + 2 + sizeof(u64),
-			      "reading the tpmkey NV counter");
-	ret = tpmkey_tpm2_rc_to_errno(rc);
-	if (ret)
-		goto out;
-	ret = tpmkey_tpm2_params(&buf, 0, &params, &params_len);
-	if (ret)
-		goto out;
-	if (tpmkey_tpm2b_len(params, params_len) != sizeof(u64)) {
-		ret = -EFAULT;
-		goto out;
+	if (len < off || len > PAGE_SIZE)
+		return -EFAULT;
+	if (cmd->resp_handles)
+		cmd->resp_handle = get_unaligned_be32(data + TPM_HEADER_SIZE);
+	if (!cmd->auth) {
+		cmd->resp = data + off;
+		cmd->resp_len = len - off;
+		return 0;
 	}
-	*value = tpmkey_be64_at(params + 2);
-out:
-	tpm_buf_destroy(&buf);
-	return ret;
-}
-
-/* Caller holds the chip's ops (tpm_try_get_ops()). */
-static int tpmkey_tpm2_nv_increment(struct tpm_chip *chip, u32 index)
-{
-	struct tpm_buf buf;
-	ssize_t rc;
-	int ret;
-
-	ret = tpm_buf_init(&buf, TPMKEY_TPM2_ST_SESSIONS,
-			   TPMKEY_TPM2_CC_NV_INCREMENT);
-	if (ret)
-		return ret;
-	tpm_buf_append_u32(&buf, TPMKEY_TPM2_RH_OWNER);
-	tpm_buf_append_u32(&buf, index);
-	tpmkey_tpm2_append_empty_auth(&buf);
-	rc = tpm_transmit_cmd(chip, &buf, 0,
-			      "incrementing the tpmkey NV counter");
-	ret = tpmkey_tpm2_rc_to_errno(rc);
-	tpm_buf_destroy(&buf);
-	return ret;
-}
-
-/* Holds a reference to the default TPM 2.0 and its ops, or -ENODEV. */
-static struct tpm_chip *tpmkey_tpm2_get(void)
-{
-	struct tpm_chip *chip;
-
-	chip = tpm_default_chip();
-	if (!chip)
-		return ERR_PTR(-ENODEV);
-	if (tpm_is_tpm2(chip) <= 0 || tpm_try_get_ops(chip)) {
-		put_device(&chip->dev);
-		return ERR_PTR(-ENODEV);
-	}
-	return chip;
-}
-
-static void tpmkey_tpm2_put(struct tpm_chip *chip)
-{
-	tpm_put_ops(chip);
-	put_device(&chip->dev);
+	if (len < off + 4)
+		return -EFAULT;
+	params_len = get_unaligned_be32(data + off);
+	off += 4;
+	if (params_len > len - off)
+		return -EFAULT;
+	cmd->resp = data + off;
+	cmd->resp_len = params_len;
+	if (!cmd->session)
+		return 0;
+	return tpmkey_tpm2_check_auth(cmd, data + off, params_len,
+				      data + off + params_len,
+				      len - off - params_len);
 }
 
 /**
- * tpmkey_counter() - read the NV counter, and increment it if asked to
- * @index: the counter's NV index
- * @op: TPMKEY_COUNTER_READ; TPMKEY_COUNTER_INCREMENT: read, then increment;
- *	TPMKEY_COUNTER_CONSUME: increment only if the value is @expected
- * @expected: for TPMKEY_COUNTER_CONSUME
- * @value: receives the value before any increment
+ * tpmkey_tpm2_run() - send one command and check its response
+ * @tpm: the hold; its params buffer holds the command's parameters
+ * @cmd: the command; receives the response
  *
- * Reading and incrementing happen under one hold of the chip, so no
- * /dev/tpm* user can come in between.
+ * A session's HMAC check failing means the response did not come from the
+ * TPM that holds the salt key: -EBADMSG, and nothing in it may be used.
  *
- * Return: 0; -EALREADY (CONSUME) the value was not @expected; -ENODEV no
- * TPM 2.0; -ENOENT no such index; -ENODATA the counter was never
- * incremented; -EIO the TPM refused; -EFAULT a malformed response; or
- * another negative errno.
+ * Return: 0; a negative errno for the TPM's refusal (-ENOENT no such
+ * handle, -ENODATA an unwritten NV index, -EEXIST a persistent handle in
+ * use, -EKEYEXPIRED a policy that does not hold, -EAGAIN dictionary-attack
+ * lockout, -EREMOTEIO failure mode, -EIO anything else; @cmd->rc says
+ * which), -EFAULT for a malformed response, -EBADMSG for a forged one.
  */
-int tpmkey_counter(u32 index, enum tpmkey_counter_op op, u64 expected,
-		   u64 *value)
+int tpmkey_tpm2_run(struct tpmkey_tpm *tpm, struct tpmkey_cmd *cmd)
 {
-	struct tpm_chip *chip;
-	int ret;
-
-	chip = tpmkey_tpm2_get();
-	if (IS_ERR(chip))
-		return PTR_ERR(chip);
-	ret = tpmkey_tpm2_nv_read_u64(chip, index, value);
-	if (!ret && op == TPMKEY_COUNTER_CONSUME && *value != expected)
-		ret = -EALREADY;
-	if (!ret && op != TPMKEY_COUNTER_READ)
-		ret = tpmkey_tpm2_nv_increment(chip, index);
-	tpmkey_tpm2_put(chip);
-	return ret;
-}
-
-/* Caller holds the chip's ops. */
-static int tpmkey_tpm2_create_sealed(struct tpm_chip *chip, u32 parent,
-				     const u8 *secret, size_t secret_len,
-				     u8 *sealed, size_t *sealed_len)
-{
-	struct tpm_buf buf;
-	const u8 *params;
-	u32 params_len;
-	int priv_len, pub_len;
+	u8 *params = tpm->params.data + TPM_HEADER_SIZE;
+	u32 params_len = tpm_buf_length(&tpm->params) - TPM_HEADER_SIZE;
+	unsigned int i;
 	ssize_t rc;
 	int ret;
 
-	ret = tpm_buf_init(&buf, TPMKEY_TPM2_ST_SESSIONS,
-			   TPMKEY_TPM2_CC_CREATE);
-	if (ret)
-		return ret;
-	tpm_buf_append_u32(&buf, parent);
-	tpmkey_tpm2_append_empty_auth(&buf);
-
-	/* inSensitive: TPM2B_SENSITIVE_CREATE { userAuth, data } */
-	tpm_buf_append_u16(&buf, 2 + 2 + secret_len);
-	tpm_buf_append_u16(&buf, 0);
-	tpm_buf_append_u16(&buf, secret_len);
-	tpm_buf_append(&buf, secret, secret_len);
-
-	/* inPublic: a keyed-hash object without scheme is a sealed object */
-	tpm_buf_append_u16(&buf, 2 + 2 + 4 + 2 + 2 + 2);
-	tpm_buf_append_u16(&buf, TPMKEY_TPM2_ALG_KEYEDHASH);
-	tpm_buf_append_u16(&buf, TPMKEY_TPM2_ALG_SHA256);
-	/*
-	 * NO_DA: a dictionary-attack lockout, which anybody with /dev/tpmrm0
-	 * can provoke, must not stop the disk from unlocking at boot.
-	 */
-	tpm_buf_append_u32(&buf, TPMKEY_TPM2_OA_FIXED_TPM |
-			   TPMKEY_TPM2_OA_FIXED_PARENT |
-			   TPMKEY_TPM2_OA_USER_WITH_AUTH |
-			   TPMKEY_TPM2_OA_NO_DA);
-	tpm_buf_append_u16(&buf, 0);			/* authPolicy */
-	tpm_buf_append_u16(&buf, TPMKEY_TPM2_ALG_NULL);	/* scheme */
-	tpm_buf_append_u16(&buf, 0);			/* unique */
-
-	tpm_buf_append_u16(&buf, 0);	/* outsideInfo */
-	tpm_buf_append_u32(&buf, 0);	/* creationPCR: no PCRs */
-
-	rc = tpm_transmit_cmd(chip, &buf, 4, "sealing the tpmkey KMK");
-	ret = tpmkey_tpm2_rc_to_errno(rc);
-	if (ret)
-		goto out;
-
-	/* outPrivate and outPublic, kept as the TPM sent them */
-	ret = tpmkey_tpm2_params(&buf, 0, &params, &params_len);
-	if (ret)
-		goto out;
-	priv_len = tpmkey_tpm2b_len(params, params_len);
-	if (priv_len < 0) {
-		ret = priv_len;
-		goto out;
+	tpm_buf_reset(&tpm->buf, cmd->auth ? TPM2_ST_SESSIONS :
+			TPM2_ST_NO_SESSIONS, cmd->cc);
+	for (i = 0; i < cmd->nr_handles; i++)
+		tpm_buf_append_u32(&tpm->buf, cmd->handles[i]);
+	if (cmd->auth) {
+		ret = tpmkey_tpm2_append_auth(tpm, cmd, params, params_len);
+		if (ret)
+			return ret;
 	}
-	pub_len = tpmkey_tpm2b_len(params + 2 + priv_len,
-				   params_len - 2 - priv_len);
-	if (pub_len < 0) {
-		ret = pub_len;
-		goto out;
+	tpm_buf_append(&tpm->buf, params, params_len);
+	if (tpm->buf.flags & TPM_BUF_OVERFLOW)
+		return -E2BIG;
+
+	cmd->rc = 0;
+	rc = tpm_transmit_cmd(tpm->chip, &tpm->buf, 0, cmd->desc);
+	if (rc < 0)
+		return rc;
+	if (rc > 0) {
+		cmd->rc = rc;
+		return tpmkey_tpm2_rc_to_errno(rc);
 	}
-	if (!priv_len || !pub_len ||
-	    2 + priv_len + 2 + pub_len > TPMKEY_SEALED_SIZE_MAX) {
-		ret = -EFAULT;
-		goto out;
-	}
-	*sealed_len = 2 + priv_len + 2 + pub_len;
-	memcpy(sealed, params, *sealed_len);
-out:
-	tpmkey_tpm_buf_destroy_sensitive(&buf);
-	return ret;
+	return tpmkey_tpm2_parse(tpm, cmd);
 }
 
-/* Caller holds the chip's ops.  On success, the caller flushes @handle. */
-static int tpmkey_tpm2_load(struct tpm_chip *chip, u32 parent,
-			    const u8 *sealed, size_t sealed_len, u32 *handle)
+/**
+ * tpmkey_tpm2_start_session() - a salted, unbound session
+ * @tpm: the hold
+ * @salt_handle: persistent handle of the P-256 decryption key to salt to
+ * @salt_point: its public point, as recorded: the salt is encrypted to it,
+ *	so a TPM without the matching private key cannot use the session
+ * @type: TPM2_SE_HMAC or TPM2_SE_POLICY
+ * @s: receives the session, with continueSession set
+ *
+ * Return: 0 or a negative errno; the caller flushes @s->handle if nonzero.
+ */
+int tpmkey_tpm2_start_session(struct tpmkey_tpm *tpm, u32 salt_handle,
+			      const u8 *salt_point, u8 type,
+			      struct tpmkey_session *s)
 {
-	struct tpm_buf buf;
-	ssize_t rc;
-	int ret;
+	u8 ephemeral[2 * TPMKEY_ECC_COORD_SIZE];
+	struct tpmkey_cmd cmd = {
+		.cc = TPM2_CC_START_AUTH_SESS,
+		.desc = "starting a tpmkey session",
+		.handles = { salt_handle, TPM2_RH_NULL },
+		.nr_handles = 2,
+		.resp_handles = 1,
+	};
+	struct tpm_buf *p;
+	int len, ret;
 
-	ret = tpm_buf_init(&buf, TPMKEY_TPM2_ST_SESSIONS,
-			   TPMKEY_TPM2_CC_LOAD);
+	memset(s, 0, sizeof(*s));
+	ret = tpmkey_session_salt(salt_point, ephemeral, s->salt);
 	if (ret)
 		return ret;
-	tpm_buf_append_u32(&buf, parent);
-	tpmkey_tpm2_append_empty_auth(&buf);
-	tpm_buf_append(&buf, sealed, sealed_len);	/* inPrivate, inPublic */
+	tpmkey_session_new_nonce(s);
 
-	rc = tpm_transmit_cmd(chip, &buf, 4, "loading the tpmkey KMK");
-	ret = tpmkey_tpm2_rc_to_errno(rc);
+	p = tpmkey_tpm2_params(tpm);
+	tpm_buf_append_u16(p, TPMKEY_NONCE_SIZE);
+	tpm_buf_append(p, s->nonce_caller, TPMKEY_NONCE_SIZE);
+	/* encryptedSalt: our ephemeral point, two sized coordinates */
+	tpm_buf_append_u16(p, 2 * (2 + TPMKEY_ECC_COORD_SIZE));
+	tpm_buf_append_u16(p, TPMKEY_ECC_COORD_SIZE);
+	tpm_buf_append(p, ephemeral, TPMKEY_ECC_COORD_SIZE);
+	tpm_buf_append_u16(p, TPMKEY_ECC_COORD_SIZE);
+	tpm_buf_append(p, ephemeral + TPMKEY_ECC_COORD_SIZE,
+		       TPMKEY_ECC_COORD_SIZE);
+	tpm_buf_append_u8(p, type);
+	tpm_buf_append_u16(p, TPM_ALG_AES);		/* symmetric */
+	tpm_buf_append_u16(p, 128);
+	tpm_buf_append_u16(p, TPM_ALG_CFB);
+	tpm_buf_append_u16(p, TPM_ALG_SHA256);		/* authHash */
+
+	ret = tpmkey_tpm2_run(tpm, &cmd);
 	if (ret)
 		goto out;
-	if (tpm_buf_length(&buf) < TPMKEY_TPM_HEADER_SIZE + 4) {
+	s->handle = cmd.resp_handle;
+	len = tpmkey_tpm2b(cmd.resp, cmd.resp_len);
+	if (len != TPMKEY_NONCE_SIZE) {
 		ret = -EFAULT;
 		goto out;
 	}
-	*handle = tpmkey_be32_at(buf.data + TPMKEY_TPM_HEADER_SIZE);
+	memcpy(s->nonce_tpm, cmd.resp + 2, TPMKEY_NONCE_SIZE);
+	tpmkey_session_begin(s);
+	s->attrs = TPM2_SA_CONTINUE_SESSION;
 out:
-	tpm_buf_destroy(&buf);
-	return ret;
-}
-
-/* Caller holds the chip's ops. */
-static int tpmkey_tpm2_unseal_object(struct tpm_chip *chip, u32 handle,
-				     u8 *secret, size_t secret_len)
-{
-	struct tpm_buf buf;
-	const u8 *params;
-	u32 params_len;
-	ssize_t rc;
-	int ret;
-
-	ret = tpm_buf_init(&buf, TPMKEY_TPM2_ST_SESSIONS,
-			   TPMKEY_TPM2_CC_UNSEAL);
-	if (ret)
-		return ret;
-	tpm_buf_append_u32(&buf, handle);
-	tpmkey_tpm2_append_empty_auth(&buf);
-
-	rc = tpm_transmit_cmd(chip, &buf, 4 + 2, "unsealing the tpmkey KMK");
-	ret = tpmkey_tpm2_rc_to_errno(rc);
-	if (ret)
-		goto out;
-	ret = tpmkey_tpm2_params(&buf, 0, &params, &params_len);
-	if (ret)
-		goto out;
-	/* outData: TPM2B_SENSITIVE_DATA of exactly the sealed length */
-	if (tpmkey_tpm2b_len(params, params_len) != secret_len) {
-		ret = -EFAULT;
-		goto out;
-	}
-	memcpy(secret, params + 2, secret_len);
-out:
-	tpmkey_tpm_buf_destroy_sensitive(&buf);
+	memzero_explicit(s->salt, sizeof(s->salt));
 	return ret;
 }
 
 /**
- * tpmkey_tpm2_seal() - seal a secret to the TPM as a sealed data object
- * @parent: persistent handle of the storage key
- * @secret: the secret, at most 128 bytes
- * @secret_len: its length
- * @sealed: receives TPM2B_PRIVATE || TPM2B_PUBLIC of the object, at most
- *	    TPMKEY_SEALED_SIZE_MAX bytes
- * @sealed_len: receives the length written to @sealed
+ * tpmkey_tpm2_flush() - TPM2_FlushContext
+ * @tpm: the hold
+ * @handle: a transient object or session; 0 does nothing
  *
- * One TPM command (TPM2_Create).  The object can be loaded only under
- * @parent on this TPM, and unsealed with the empty password.
- *
- * Return: 0; -ENODEV no TPM 2.0; -ENOENT no storage key at @parent; -EIO
- * the TPM refused; -EFAULT a malformed response; or another negative errno.
+ * Return: 0 or a negative errno, which the caller reports: a handle left
+ * in the TPM takes a slot until the next reset.
  */
-int tpmkey_tpm2_seal(u32 parent, const u8 *secret, size_t secret_len,
-		     u8 *sealed, size_t *sealed_len)
+int tpmkey_tpm2_flush(struct tpmkey_tpm *tpm, u32 handle)
 {
-	struct tpm_chip *chip;
+	struct tpmkey_cmd cmd = {
+		.cc = TPM2_CC_FLUSH_CONTEXT,
+		.desc = "flushing a tpmkey object",
+	};
 	int ret;
 
-	chip = tpmkey_tpm2_get();
-	if (IS_ERR(chip))
-		return PTR_ERR(chip);
-	ret = tpmkey_tpm2_create_sealed(chip, parent, secret, secret_len,
-					sealed, sealed_len);
-	tpmkey_tpm2_put(chip);
+	if (!handle)
+		return 0;
+	tpm_buf_append_u32(tpmkey_tpm2_params(tpm), handle);
+	ret = tpmkey_tpm2_run(tpm, &cmd);
+	if (ret)
+		pr_warn("TPM handle 0x%08x left in the TPM (%d)\n", handle, ret);
 	return ret;
 }
 
-/**
- * tpmkey_tpm2_unseal() - recover a secret sealed by tpmkey_tpm2_seal()
- * @parent: persistent handle of the storage key it was sealed under
- * @sealed: what tpmkey_tpm2_seal() produced
- * @sealed_len: its length
- * @secret: receives the secret
- * @secret_len: the secret's length; anything else is refused
- *
- * Three TPM commands (Load, Unseal, FlushContext) under one hold of the
- * chip, like a trusted-keys "load".  The FlushContext buffer is allocated
- * before the Load: tpm2_flush_context() allocates its own and, when that
- * fails, leaves the object in the TPM until the next reset, after which
- * every Load fails for want of a transient slot (fail-nth showed it).
- *
- * Return: 0; -ENODEV no TPM 2.0; -EBADMSG @sealed is not two TPM2Bs;
- * -ENOENT no storage key at @parent; -EIO the TPM refused (another TPM,
- * another storage key, a damaged object); -EFAULT a malformed response; or
- * another negative errno.
- */
-int tpmkey_tpm2_unseal(u32 parent, const u8 *sealed, size_t sealed_len,
-		       u8 *secret, size_t secret_len)
+/* TPML_PCR_SELECTION of the SHA-256 bank. */
+static void tpmkey_tpm2_append_pcrs(struct tpm_buf *p, u32 pcr_mask)
 {
-	struct tpm_buf flush;
-	struct tpm_chip *chip;
-	int priv_len, pub_len;
-	u32 handle;
-	int ret;
+	tpm_buf_append_u32(p, 1);
+	tpm_buf_append_u16(p, TPM_ALG_SHA256);
+	tpm_buf_append_u8(p, 3);
+	tpm_buf_append_u8(p, pcr_mask & 0xff);
+	tpm_buf_append_u8(p, (pcr_mask >> 8) & 0xff);
+	tpm_buf_append_u8(p, (pcr_mask >> 16) & 0xff);
+}
 
-	if (sealed_len > TPMKEY_SEALED_SIZE_MAX)
-		return -EBADMSG;
-	priv_len = tpmkey_tpm2b_len(sealed, sealed_len);
-	if (priv_len < 0)
-		return -EBADMSG;
-	pub_len = tpmkey_tpm2b_len(sealed + 2 + priv_len,
-				   sealed_len - 2 - priv_len);
-	if (pub_len < 0 || 2 + priv_len + 2 + pub_len != sealed_len)
-		return -EBADMSG;
+/*
+ * TPM2_PolicyPCR with an empty pcrDigest: the TPM digests the PCRs' values
+ * now, and an object's policy holds only if they are the sealed ones.
+ */
+int tpmkey_tpm2_policy_pcr(struct tpmkey_tpm *tpm,
+			   const struct tpmkey_session *s, u32 pcr_mask)
+{
+	struct tpmkey_cmd cmd = {
+		.cc = TPM2_CC_POLICY_PCR,
+		.desc = "adding PCRs to a tpmkey policy",
+		.handles = { s->handle },
+		.nr_handles = 1,
+	};
+	struct tpm_buf *p = tpmkey_tpm2_params(tpm);
 
-	ret = tpm_buf_init(&flush, TPMKEY_TPM2_ST_NO_SESSIONS,
-			   TPMKEY_TPM2_CC_FLUSH_CONTEXT);
+	tpm_buf_append_u16(p, 0);
+	tpmkey_tpm2_append_pcrs(p, pcr_mask);
+	return tpmkey_tpm2_run(tpm, &cmd);
+}
+
+/* Reads the PCRs TPM2_PCR_Read returned into @digests; their mask. */
+static int tpmkey_tpm2_pcr_values(const struct tpmkey_cmd *cmd, u8 *digests)
+{
+	const u8 *p = cmd->resp, *end = cmd->resp + cmd->resp_len;
+	u32 got = 0, count, pcr;
+	int len;
+
+	/* pcrUpdateCounter, one selection of the SHA-256 bank */
+	if (end - p < 4 + 4 + 2 + 1 + 3 || get_unaligned_be32(p + 4) != 1 ||
+	    get_unaligned_be16(p + 8) != TPM_ALG_SHA256 || p[10] != 3)
+		return -EFAULT;
+	got = p[11] | p[12] << 8 | p[13] << 16;
+	p += 14;
+	if (end - p < 4)
+		return -EFAULT;
+	count = get_unaligned_be32(p);
+	p += 4;
+	if (count != hweight32(got))
+		return -EFAULT;
+	for (pcr = 0; pcr < TPMKEY_PCR_COUNT; pcr++) {
+		if (!(got & BIT(pcr)))
+			continue;
+		len = tpmkey_tpm2b(p, end - p);
+		if (len != TPMKEY_PCR_DIGEST_SIZE)
+			return -EFAULT;
+		memcpy(digests + pcr * TPMKEY_PCR_DIGEST_SIZE, p + 2, len);
+		p += 2 + len;
+	}
+	return got;
+}
+
+/**
+ * tpmkey_tpm2_pcr_read() - read PCRs of the SHA-256 bank
+ * @tpm: the hold
+ * @pcr_mask: bit n for PCR n
+ * @digests: TPMKEY_PCR_COUNT digests, indexed by PCR; those in @pcr_mask
+ *	are filled
+ *
+ * A TPM returns at most a few PCRs per command: ask until all came.
+ *
+ * Return: 0 or a negative errno.
+ */
+int tpmkey_tpm2_pcr_read(struct tpmkey_tpm *tpm, u32 pcr_mask, u8 *digests)
+{
+	struct tpmkey_cmd cmd = {
+		.cc = TPM2_CC_PCR_READ,
+		.desc = "reading PCRs for tpmkey",
+	};
+	int got, ret;
+
+	while (pcr_mask) {
+		tpmkey_tpm2_append_pcrs(tpmkey_tpm2_params(tpm), pcr_mask);
+		ret = tpmkey_tpm2_run(tpm, &cmd);
+		if (ret)
+			return ret;
+		got = tpmkey_tpm2_pcr_values(&cmd, digests);
+		if (got < 0)
+			return got;
+		if (!(got & pcr_mask) || (got & ~pcr_mask))
+			return -EFAULT;
+		pcr_mask &= ~got;
+	}
+	return 0;
+}
+
+/* TPM2_PCR_Extend of the SHA-256 bank; PCRs have the empty password. */
+int tpmkey_tpm2_pcr_extend(struct tpmkey_tpm *tpm, u32 pcr, const u8 *digest)
+{
+	struct tpmkey_cmd cmd = {
+		.cc = TPM2_CC_PCR_EXTEND,
+		.desc = "extending the tpmkey lock PCR",
+		.handles = { pcr },
+		.nr_handles = 1,
+		.auth = true,
+	};
+	struct tpm_buf *p = tpmkey_tpm2_params(tpm);
+
+	tpm_buf_append_u32(p, 1);
+	tpm_buf_append_u16(p, TPM_ALG_SHA256);
+	tpm_buf_append(p, digest, TPMKEY_PCR_DIGEST_SIZE);
+	return tpmkey_tpm2_run(tpm, &cmd);
+}
+
+/**
+ * tpmkey_tpm2_nv_name() - the Name of an NV index, from TPM2_NV_ReadPublic
+ * @tpm: the hold
+ * @index: the NV index
+ * @name: receives its Name, checked against the public area the TPM sent
+ *
+ * Only ACTIVATE and RESTORE ask (trust on first use); later commands put
+ * the recorded Name into their HMACs, so a redefined index fails them.
+ *
+ * Return: 0, -ENOENT no such index, -EOPNOTSUPP an index not named with
+ * SHA-256, or another negative errno.
+ */
+int tpmkey_tpm2_nv_name(struct tpmkey_tpm *tpm, u32 index,
+			struct tpmkey_name *name)
+{
+	struct tpmkey_cmd cmd = {
+		.cc = TPM2_CC_NV_READ_PUBLIC,
+		.handles = { index },
+		.nr_handles = 1,
+	};
+	int pub_len, name_len, ret;
+	const u8 *p;
+
+	tpmkey_tpm2_params(tpm);
+	ret = tpmkey_tpm2_run(tpm, &cmd);
 	if (ret)
 		return ret;
-	chip = tpmkey_tpm2_get();
-	if (IS_ERR(chip)) {
-		ret = PTR_ERR(chip);
-		goto out;
-	}
-	ret = tpmkey_tpm2_load(chip, parent, sealed, sealed_len, &handle);
-	if (!ret) {
-		ret = tpmkey_tpm2_unseal_object(chip, handle, secret,
-						secret_len);
-		tpm_buf_append_u32(&flush, handle);
-		tpm_transmit_cmd(chip, &flush, 0, "flushing the tpmkey KMK");
-	}
-	tpmkey_tpm2_put(chip);
-out:
-	tpm_buf_destroy(&flush);
-	return ret;
+	p = cmd.resp;
+	pub_len = tpmkey_tpm2b(p, cmd.resp_len);
+	if (pub_len < 6)
+		return -EFAULT;
+	if (get_unaligned_be16(p + 2 + 4) != TPM_ALG_SHA256)
+		return -EOPNOTSUPP;
+	name_len = tpmkey_tpm2b(p + 2 + pub_len, cmd.resp_len - 2 - pub_len);
+	if (name_len != TPMKEY_TPM_NAME_SIZE)
+		return -EFAULT;
+	tpmkey_digest_name(p + 2, pub_len, name);
+	if (crypto_memneq(name->data, p + 2 + pub_len + 2, name->len))
+		return -EBADMSG;
+	return 0;
+}
+
+/*
+ * NV_Read and NV_Increment of the counter, with owner authorization: the
+ * empty owner password, or a session whose HMACs cover the index's Name
+ * and the response.
+ */
+static void tpmkey_tpm2_nv_cmd(struct tpmkey_cmd *cmd, u32 cc, u32 index,
+			       const struct tpmkey_name *name,
+			       struct tpmkey_session *s)
+{
+	cmd->cc = cc;
+	cmd->handles[0] = TPM2_RH_OWNER;
+	cmd->handles[1] = index;
+	cmd->names[1] = name;
+	cmd->nr_handles = 2;
+	cmd->auth = true;
+	cmd->session = s;
+}
+
+int tpmkey_tpm2_nv_read_u64(struct tpmkey_tpm *tpm, u32 index,
+			    const struct tpmkey_name *name,
+			    struct tpmkey_session *s, u64 *value)
+{
+	struct tpmkey_cmd cmd = {};
+	struct tpm_buf *p = tpmkey_tpm2_params(tpm);
+	int ret;
+
+	tpmkey_tpm2_nv_cmd(&cmd, TPM2_CC_NV_READ, index, name, s);
+	tpm_buf_append_u16(p, sizeof(u64));	/* size */
+	tpm_buf_append_u16(p, 0);		/* offset */
+	ret = tpmkey_tpm2_run(tpm, &cmd);
+	if (ret)
+		return ret;
+	if (tpmkey_tpm2b(cmd.resp, cmd.resp_len) != sizeof(u64))
+		return -EFAULT;
+	*value = get_unaligned_be64(cmd.resp + 2);
+	return 0;
+}
+
+int tpmkey_tpm2_nv_increment(struct tpmkey_tpm *tpm, u32 index,
+			     const struct tpmkey_name *name,
+			     struct tpmkey_session *s)
+{
+	struct tpmkey_cmd cmd = {};
+
+	tpmkey_tpm2_nv_cmd(&cmd, TPM2_CC_NV_INCREMENT, index, name, s);
+	tpmkey_tpm2_params(tpm);
+	return tpmkey_tpm2_run(tpm, &cmd);
+}
+
+/**
+ * tpmkey_tpm2_evict() - TPM2_EvictControl with the empty owner password
+ * @tpm: the hold
+ * @object: a loaded object to persist, or the persistent handle to evict
+ * @persistent: the persistent handle
+ *
+ * Return: 0, -EEXIST @persistent is taken, -ENOENT @object does not
+ * exist, or another negative errno.
+ */
+int tpmkey_tpm2_evict(struct tpmkey_tpm *tpm, u32 object, u32 persistent)
+{
+	struct tpmkey_cmd cmd = {
+		.cc = TPM2_CC_EVICT_CONTROL,
+		.handles = { TPM2_RH_OWNER, object },
+		.nr_handles = 2,
+		.auth = true,
+	};
+
+	tpm_buf_append_u32(tpmkey_tpm2_params(tpm), persistent);
+	return tpmkey_tpm2_run(tpm, &cmd);
+}
+
+/* 1 if the TPM is in dictionary-attack lockout, 0 if not, or an errno. */
+int tpmkey_tpm2_in_lockout(struct tpmkey_tpm *tpm)
+{
+	struct tpmkey_cmd cmd = {
+		.cc = TPM2_CC_GET_CAPABILITY,
+		.desc = "reading the TPM's lockout state",
+	};
+	struct tpm_buf *p = tpmkey_tpm2_params(tpm);
+	int ret;
+
+	tpm_buf_append_u32(p, TPM2_CAP_TPM_PROPERTIES);
+	tpm_buf_append_u32(p, TPM2_PT_PERMANENT);
+	tpm_buf_append_u32(p, 1);
+	ret = tpmkey_tpm2_run(tpm, &cmd);
+	if (ret)
+		return ret;
+	/* moreData, capability, count, { property, value } */
+	if (cmd.resp_len < 1 + 4 + 4 + 8 ||
+	    get_unaligned_be32(cmd.resp + 9) != TPM2_PT_PERMANENT)
+		return -EFAULT;
+	return !!(get_unaligned_be32(cmd.resp + 13) &
+		  TPM2_PT_PERMANENT_IN_LOCKOUT);
 }

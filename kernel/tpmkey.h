@@ -2,7 +2,9 @@
 #ifndef _TPMKEY_H
 #define _TPMKEY_H
 
+#include <linux/miscdevice.h>
 #include <linux/mutex.h>
+#include <linux/notifier.h>
 #include <linux/types.h>
 
 #include <linux/tpmkey.h>
@@ -12,11 +14,11 @@ struct key;
 #define TPMKEY_KMK_SIZE		32
 #define TPMKEY_AES_KEY_SIZE	32
 #define TPMKEY_GCM_NONCE_SIZE	12
-#define TPMKEY_GCM_TAG_SIZE	16
+#define TPMKEY_GCM_TAG_SIZE	TPMKEY_STATE_TAG_SIZE
 /* Largest sealed KMK a backend may produce (trusted keys: MAX_BLOB_SIZE). */
 #define TPMKEY_SEALED_SIZE_MAX	512
 
-/* What the module knows about a key: nothing secret. */
+/* What the module knows about a key: all of it is in the state header. */
 struct tpmkey_key_info {
 	u8 key_id[TPMKEY_KEY_ID_SIZE];
 	u64 created;
@@ -25,6 +27,12 @@ struct tpmkey_key_info {
 	u32 backend;
 	u32 nv_index;
 	u64 nv_value;
+	u32 key_handle;
+	u32 lock_pcr;
+	u32 pcr_mask;
+	u8 lock_pcr_value[TPMKEY_PCR_DIGEST_SIZE];
+	u8 salt_point[2 * TPMKEY_ECC_COORD_SIZE];
+	u8 nv_name[TPMKEY_TPM_NAME_SIZE];
 };
 
 enum tpmkey_allowance {
@@ -34,26 +42,54 @@ enum tpmkey_allowance {
 };
 
 /**
- * struct tpmkey_dev - the module's state, guarded by @lock
- * @lock: serialises every ioctl that reads or changes the state
+ * struct tpmkey_boot_lock - the boot-phase lock PCR in this boot
+ * @pcr: the PCR new keys are sealed to (module parameter lock_pcr)
+ * @closed: tpmkey extended a lock PCR in this boot
+ * @closed_pcr: which one
+ * @prelock: @closed_pcr's value before that: what the next boot's LOAD
+ *	finds, so new keys are sealed to it
+ */
+struct tpmkey_boot_lock {
+	u32 pcr;
+	bool closed;
+	u32 closed_pcr;
+	u8 prelock[TPMKEY_PCR_DIGEST_SIZE];
+};
+
+struct tpmkey_backend;
+
+/**
+ * struct tpmkey_device - /dev/tpmkey and the key it manages
+ * @misc: the misc device; ioctls find the device from it
+ * @lock: serialises every ioctl that reads or changes what follows
  * @state: INACTIVE: no key; ACTIVE: @dek_key is in the keyring, @info
- *	   describes it.  ACTIVATE, LOAD and RESTORE go INACTIVE -> ACTIVE,
- *	   ERASE goes back; everything else leaves the state alone.
+ *	describes it.  ACTIVATE, LOAD and RESTORE go INACTIVE -> ACTIVE,
+ *	ERASE goes back; RESEAL replaces @info.
+ * @busy: an ioctl is copying its result to the caller without @lock and
+ *	commits or rolls back afterwards; other changes wait for it (EBUSY)
  * @dek_key: the logon key holding the DEK, with a reference
  * @info: the loaded key's metadata
  * @backup: the loaded key's backup allowance, read from its TPM counter
- *	    only when somebody asks (STATUS, BACKUP), so that LOAD at boot
- *	    sends the TPM no more than the trusted-keys floor
+ *	only when somebody asks (STATUS, BACKUP), so that LOAD at boot
+ *	sends the TPM nothing it does not need
+ * @boot_lock: the boot-phase lock
+ * @new_key_backend: the backend ACTIVATE and RESTORE seal with
+ * @features: TPMKEY_FEAT_* of the running kernel, probed once
+ * @pm_notifier: re-closes the lock after resume from hibernation
  */
-struct tpmkey_dev {
-	struct mutex lock;	/* guards the fields below */
+struct tpmkey_device {
+	struct miscdevice misc;
+	struct mutex lock;
 	enum tpmkey_state state;
+	bool busy;
 	struct key *dek_key;
 	struct tpmkey_key_info info;
 	enum tpmkey_allowance backup;
+	struct tpmkey_boot_lock boot_lock;
+	const struct tpmkey_backend *new_key_backend;
+	u32 features;
+	struct notifier_block pm_notifier;
 };
-
-extern struct tpmkey_dev tpmkey_dev;
 
 /* Key material of one operation, in one allocation to wipe. */
 struct tpmkey_secrets {
@@ -62,72 +98,109 @@ struct tpmkey_secrets {
 	u8 kek[TPMKEY_KEK_SIZE];
 };
 
-/**
- * struct tpmkey_sealer - a way of sealing the key-master key to the TPM
- * @backend: TPMKEY_BACKEND_*, recorded in the state blob
- * @name: for messages
- * @check: 0 if usable now, else -ENODEV (no TPM) or -ENOPKG (kernel lacks
- *	   a feature)
- * @seal_new: make a random TPMKEY_KMK_SIZE-byte KMK, sealed under the
- *	      storage key at @parent; at most TPMKEY_SEALED_SIZE_MAX bytes
- * @unseal: recover the KMK from what @seal_new produced
- */
-struct tpmkey_sealer {
-	u32 backend;
-	const char *name;
-	int (*check)(void);
-	int (*seal_new)(u32 parent, u8 *kmk, u8 *sealed, size_t *sealed_len);
-	int (*unseal)(u32 parent, const u8 *sealed, size_t sealed_len,
-		      u8 *kmk);
+enum tpmkey_counter_op {
+	TPMKEY_COUNTER_KEEP,		/* the value recorded in the key */
+	TPMKEY_COUNTER_READ,
+	TPMKEY_COUNTER_INCREMENT,	/* read, then increment */
+	TPMKEY_COUNTER_CONSUME,		/* increment if still the recorded */
 };
 
-extern const struct tpmkey_sealer tpmkey_sealer_trusted;
-extern const struct tpmkey_sealer tpmkey_sealer_tpm2;
+/**
+ * struct tpmkey_backend - a way of sealing the key-master key to the TPM
+ * @id: TPMKEY_BACKEND_*, recorded in the state blob
+ * @name: TPMKEY_BACKEND_NAMES[@id]: the parameter's and the log's word
+ * @protections: TPMKEY_PROT_* its keys get
+ * @check: 0 if usable now, else -ENOPKG (the kernel lacks a feature)
+ * @seal: make a random KMK and seal it for @info (parent_handle,
+ *	nv_index, pcr_mask in; the rest of the TPM side out), handling the
+ *	counter as @op says; at most TPMKEY_SEALED_SIZE_MAX bytes
+ * @unseal: recover the KMK of a parsed state (LOAD)
+ * @evict: destroy the key's TPM object (ERASE, and a new state that could
+ *	not be delivered); NULL if the backend makes none
+ * @counter: read the key's backup counter, or consume the allowance
+ */
+struct tpmkey_backend {
+	u32 id;
+	const char *name;
+	u32 protections;
+	int (*check)(struct tpmkey_device *tk);
+	int (*seal)(struct tpmkey_device *tk, struct tpmkey_key_info *info,
+		    enum tpmkey_counter_op op, u8 *kmk, u8 *sealed,
+		    size_t *sealed_len);
+	int (*unseal)(struct tpmkey_device *tk,
+		      const struct tpmkey_key_info *info, const u8 *sealed,
+		      size_t sealed_len, u8 *kmk);
+	int (*evict)(const struct tpmkey_key_info *info);
+	int (*counter)(const struct tpmkey_key_info *info,
+		       enum tpmkey_counter_op op, u64 *value);
+};
 
-/* main.c */
+/* backend.c: the table, and the parameter that picks new keys' backend */
+const struct tpmkey_backend *tpmkey_backend(u32 id);
+int tpmkey_backend_select(struct tpmkey_device *tk, const char *name);
+extern const struct tpmkey_backend tpmkey_backend_trusted;
+extern const struct tpmkey_backend tpmkey_backend_tpm2;
+
+/* core.c: the state machine and what ioctls share */
 int tpmkey_copy_request(void *dst, size_t ksize, size_t min_size,
 			void __user *uarg);
 int tpmkey_copy_result(void __user *uarg, const void *src, size_t ksize);
 bool tpmkey_reserved_zero(const void *p, size_t len);
-const struct tpmkey_sealer *tpmkey_sealer_for(u32 backend);
-const struct tpmkey_sealer *tpmkey_sealer_for_new_keys(void);
-int tpmkey_check_tpm(const struct tpmkey_sealer *sealer);
-int tpmkey_tpm_refused(int ret);
 bool tpmkey_valid_parent(u32 handle);
 bool tpmkey_valid_nv_index(u32 index);
-void tpmkey_set_active(struct key *dek_key, const struct tpmkey_key_info *info,
+bool tpmkey_valid_pcr_mask(const struct tpmkey_device *tk, u32 pcr_mask);
+int tpmkey_new_key_request(struct tpmkey_device *tk, void __user *uarg,
+			   void *req, size_t req_size, u32 *state_len,
+			   u32 parent, u32 nv_index, u32 pcr_mask,
+			   u64 state_ptr);
+int tpmkey_tpm_refused(int ret);
+int tpmkey_begin(struct tpmkey_device *tk, enum tpmkey_state want);
+void tpmkey_end(struct tpmkey_device *tk);
+void tpmkey_set_active(struct tpmkey_device *tk, struct key *dek_key,
+		       const struct tpmkey_key_info *info,
 		       enum tpmkey_allowance backup);
-bool tpmkey_backup_used(void);
-void tpmkey_set_inactive(void);
+void tpmkey_set_inactive(struct tpmkey_device *tk);
+bool tpmkey_backup_used(struct tpmkey_device *tk);
+u32 tpmkey_tpm_flags(void);
 
-/* lifecycle.c */
-struct key *tpmkey_seal_and_install(const char *op,
-				    const struct tpmkey_sealer *sealer,
-				    const struct tpmkey_key_info *info,
-				    struct tpmkey_secrets *sec,
-				    void __user *ustate, size_t *state_len);
-long tpmkey_ioctl_activate(void __user *uarg);
-long tpmkey_ioctl_load(void __user *uarg);
-long tpmkey_ioctl_erase(void __user *uarg);
-
-/* backup.c */
-long tpmkey_ioctl_backup(void __user *uarg);
-long tpmkey_ioctl_verify(void __user *uarg);
-long tpmkey_ioctl_restore(void __user *uarg);
-
-/* tpm2_cmd.c */
-enum tpmkey_counter_op {
-	TPMKEY_COUNTER_READ,
-	TPMKEY_COUNTER_INCREMENT,
-	TPMKEY_COUNTER_CONSUME,
+/* install.c: what ACTIVATE, RESTORE and RESEAL share */
+struct tpmkey_install {
+	const char *op;
+	const struct tpmkey_backend *backend;
+	struct tpmkey_key_info info;
+	enum tpmkey_counter_op counter;
+	struct tpmkey_secrets *sec;
+	bool to_keyring;
+	struct key *dek_key;
+	u8 *state;
+	size_t state_len;
 };
 
-int tpmkey_counter(u32 index, enum tpmkey_counter_op op, u64 expected,
-		   u64 *value);
-int tpmkey_tpm2_seal(u32 parent, const u8 *secret, size_t secret_len,
-		     u8 *sealed, size_t *sealed_len);
-int tpmkey_tpm2_unseal(u32 parent, const u8 *sealed, size_t sealed_len,
-		       u8 *secret, size_t secret_len);
+int tpmkey_install_prepare(struct tpmkey_device *tk, struct tpmkey_install *in);
+int tpmkey_check_tpm(struct tpmkey_device *tk,
+		     const struct tpmkey_backend *backend);
+int tpmkey_install_deliver(const struct tpmkey_install *in, u64 ustate);
+void tpmkey_install_finish(struct tpmkey_device *tk, struct tpmkey_install *in,
+			   int ret, enum tpmkey_allowance backup);
+void tpmkey_install_undo(struct tpmkey_install *in);
+void tpmkey_install_free(struct tpmkey_install *in);
+
+/* ioctl_key.c, ioctl_backup.c: the ioctls */
+long tpmkey_ioctl_status(struct tpmkey_device *tk, void __user *uarg);
+long tpmkey_ioctl_activate(struct tpmkey_device *tk, void __user *uarg);
+long tpmkey_ioctl_load(struct tpmkey_device *tk, void __user *uarg);
+long tpmkey_ioctl_erase(struct tpmkey_device *tk, void __user *uarg);
+long tpmkey_ioctl_reseal(struct tpmkey_device *tk, void __user *uarg);
+long tpmkey_ioctl_backup(struct tpmkey_device *tk, void __user *uarg);
+long tpmkey_ioctl_verify(struct tpmkey_device *tk, void __user *uarg);
+long tpmkey_ioctl_restore(struct tpmkey_device *tk, void __user *uarg);
+
+/* seal_tpm2.c: the boot-phase lock, which only the native backend has */
+void tpmkey_boot_lock_init(struct tpmkey_device *tk, u32 pcr);
+int tpmkey_boot_lock_relock(struct tpmkey_device *tk);
+u32 tpmkey_boot_lock_flags(const struct tpmkey_device *tk, u32 pcr);
+int tpmkey_tpm2_counter(const struct tpmkey_key_info *info,
+			enum tpmkey_counter_op op, u64 *value);
 
 /* keys.c: the module's private keyring and what the kernel offers */
 extern struct key *tpmkey_keyring;

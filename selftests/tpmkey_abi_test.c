@@ -193,7 +193,7 @@ static int write_file(const char *path, const void *buf, __u32 len)
  * so they live in /tmp): a key whose allowance is spent, for VERIFY and
  * RESTORE.  Leaves the module INACTIVE.
  */
-static int make_key_a(int fd, const __u8 *kek)
+static int make_key_a(int *fdp, const __u8 *kek)
 {
 	__u8 state[TPMKEY_STATE_SIZE_MAX], file[TPMKEY_BACKUP_SIZE_MAX];
 	__u8 id[TPMKEY_KEY_ID_SIZE] = { 0 };
@@ -204,6 +204,7 @@ static int make_key_a(int fd, const __u8 *kek)
 		.file_len = sizeof(file),
 	};
 	__u32 len = 0;
+	int fd = *fdp;
 
 	make_inactive(fd);
 	if (do_activate(fd, 64, state, &len, id) ||
@@ -213,7 +214,7 @@ static int make_key_a(int fd, const __u8 *kek)
 	if (ioctl(fd, TPMKEY_IOC_BACKUP, &req) ||
 	    write_file(KEY_A_BACKUP, file, req.file_len))
 		return -1;
-	return do_erase(fd, id) ? -1 : 0;
+	return reload_module(fdp) ? -1 : 0;
 }
 
 /* Puts the module into @need; for NEED_ACTIVE also keeps its state. */
@@ -223,7 +224,7 @@ static int reach(struct __test_metadata *_metadata,
 	__u8 id[TPMKEY_KEY_ID_SIZE] = { 0 };
 	__u32 len = 0;
 
-	make_inactive(self->fd);
+	ASSERT_EQ(0, make_inactive_keep(&self->fd));
 	switch (need) {
 	case NEED_ANY:
 	case NEED_INACTIVE:
@@ -338,12 +339,12 @@ FIXTURE_SETUP(abi)
 	self->fd = open("/dev/tpmkey", O_RDWR | O_CLOEXEC);
 	ASSERT_LE(0, self->fd);
 	if (access(KEY_A_BACKUP, F_OK))
-		ASSERT_EQ(0, make_key_a(self->fd, self->kek));
+		ASSERT_EQ(0, make_key_a(&self->fd, self->kek));
 	ASSERT_EQ(0, read_file(KEY_A_BACKUP, self->file, sizeof(self->file),
 			       &self->file_len));
 	if (variant->need == NEED_INACTIVE &&
 	    variant->cmd == TPMKEY_IOC_LOAD) {
-		/* LOAD needs a state to load: a fresh key's, erased. */
+		/* LOAD needs a state to load: a fresh key's, forgotten. */
 		reach(_metadata, self, NEED_ACTIVE);
 	}
 	reach(_metadata, self, variant->need);
@@ -353,7 +354,7 @@ FIXTURE_SETUP(abi)
 
 FIXTURE_TEARDOWN(abi)
 {
-	make_inactive(self->fd);
+	make_inactive_keep(&self->fd);
 	close(self->fd);
 }
 

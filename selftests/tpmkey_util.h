@@ -7,6 +7,9 @@
 #define TPMKEY_UTIL_H
 
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
@@ -47,6 +50,29 @@ static inline int do_activate(int fd, __u32 key_len, void *state, __u32 *state_l
 	return 0;
 }
 
+/*
+ * The tests run the module with its lock on the resettable PCR 23
+ * (selftests/vm/vm-run): reset it as a reboot would, so that a test may
+ * load many times in one boot.  TPM2_PCR_Reset(23) with the empty password.
+ */
+static inline void test_pcr_reset(void)
+{
+	static const unsigned char cmd[] = {
+		0x80, 0x02, 0x00, 0x00, 0x00, 0x1b, 0x00, 0x00, 0x01, 0x3d,
+		0x00, 0x00, 0x00, 0x17, 0x00, 0x00, 0x00, 0x09, 0x40, 0x00,
+		0x00, 0x09, 0x00, 0x00, 0x00, 0x00, 0x00,
+	};
+	unsigned char resp[64];
+	int fd = open("/dev/tpmrm0", O_RDWR);
+
+	if (fd < 0)
+		return;
+	if (write(fd, cmd, sizeof(cmd)) == (ssize_t)sizeof(cmd) &&
+	    read(fd, resp, sizeof(resp)) < 0)
+		perror("PCR_Reset");
+	close(fd);
+}
+
 static inline int do_load(int fd, const void *state, __u32 state_len, __u8 *key_id)
 {
 	struct tpmkey_load req = {
@@ -54,6 +80,8 @@ static inline int do_load(int fd, const void *state, __u32 state_len, __u8 *key_
 		.state_ptr = (unsigned long)state,
 		.state_len = state_len,
 	};
+
+	test_pcr_reset();
 
 	if (ioctl(fd, TPMKEY_IOC_LOAD, &req))
 		return errno;
@@ -68,6 +96,41 @@ static inline int do_erase(int fd, const __u8 *key_id)
 
 	memcpy(req.key_id, key_id, sizeof(req.key_id));
 	return ioctl(fd, TPMKEY_IOC_ERASE, &req) ? errno : 0;
+}
+
+/*
+ * Reloads tpmkey.ko (the guest's /lib/modules/tpmkey.ko with the VM's
+ * parameters), reopening *@fd: the module forgets its key without ERASE,
+ * which would destroy it in the TPM, as a reboot would.
+ */
+static inline int reload_module(int *fd)
+{
+	const char *params = getenv("TPMKEY_MODULE_PARAMS");
+	int ko, ret = 0;
+
+	close(*fd);
+	if (syscall(SYS_delete_module, "tpmkey", O_NONBLOCK))
+		return errno;
+	ko = open("/lib/modules/tpmkey.ko", O_RDONLY | O_CLOEXEC);
+	if (ko < 0)
+		return errno;
+	if (syscall(SYS_finit_module, ko, params ? params : "", 0))
+		ret = errno;
+	close(ko);
+	*fd = open("/dev/tpmkey", O_RDWR | O_CLOEXEC);
+	if (!ret && *fd < 0)
+		ret = errno;
+	return ret;
+}
+
+/* Makes the module INACTIVE and keeps its key loadable (reload_module). */
+static inline int make_inactive_keep(int *fd)
+{
+	struct tpmkey_status st;
+
+	if (!do_status(*fd, &st) && st.state == TPMKEY_STATE_INACTIVE)
+		return 0;
+	return reload_module(fd);
 }
 
 /* Erases whatever key is loaded, so every test starts INACTIVE. */

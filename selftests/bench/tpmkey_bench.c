@@ -34,7 +34,7 @@
  *                               ACTIVATE's state written to STATEFILE)
  *   unload                      ERASE the loaded key, if any
  *   kdf                         one derivation with tpmkeyctl's default
- *                               Argon2id parameters (userspace/kdf.o):
+ *                               Argon2id parameters (lib/kdf.c):
  *                               "KDF time=N memory_kib=N lanes=N wall_s=S
  *                               cpu_s=S maxrss_kib=N"
  */
@@ -54,7 +54,7 @@
 
 #include <linux/tpmkey.h>
 
-#include "../../userspace/kdf.h"
+#include "kdf.h"
 
 #define PARENT		TPMKEY_DEFAULT_PARENT
 #define NV_INDEX	TPMKEY_DEFAULT_NV_INDEX
@@ -488,7 +488,7 @@ static int cmd_op(int argc, char **argv)
 
 static int cmd_kdf(void)
 {
-	const struct kdf_params *p = &kdf_default;
+	const struct tpmkey_kdf *p = &kdf_default;
 	static const char pw[] = "correct horse battery staple";
 	uint8_t salt[KDF_SALT_SIZE] = { 0 };
 	struct secret password, key;

@@ -20,7 +20,6 @@ echo "$out" | grep -q "\"trusted_keys\":$trusted" || exit 4
 echo "$out" | grep -q '"ok":true,"code":0' || exit 5
 tpmkeyctl status | grep -q '^TPM: *2.0$' || exit 6
 name=$TPMKEY_EXPECT_BACKEND
-[ "$name" = trusted ] && name=trusted-keys
 echo "$out" | grep -q "\"new_key_backend\":\"$name\"" || exit 7
 tpmkeyctl status | grep -q "^new keys: *sealed with $name\$" || exit 8
 G
@@ -42,7 +41,7 @@ rmmod tpmkey && /bin/busybox insmod /lib/modules/tpmkey.ko backend=trusted || ex
 rc=0
 out=$(tpmkeyctl status --json) || rc=$?
 if [ "$TPMKEY_EXPECT_TRUSTED_KEYS" = 1 ]; then
-	[ $rc -eq 0 ] && echo "$out" | grep -q '"new_key_backend":"trusted-keys"' || exit 107
+	[ $rc -eq 0 ] && echo "$out" | grep -q '"new_key_backend":"trusted"' || exit 107
 else
 	[ $rc -eq 3 ] && echo "$out" | grep -q 'backend=trusted' || exit 108
 fi
@@ -78,10 +77,10 @@ if [ "$TPMKEY_EXPECT_TRUSTED_KEYS" = 1 ]; then
 	check "... by the backend it was sealed with" backend_is tpm2
 	tpmkeyctl erase --yes >/dev/null
 	tpmkeyctl activate >/dev/null
-	check "sealed with backend=trusted" backend_is trusted-keys
+	check "sealed with backend=trusted" backend_is trusted
 	reload backend=tpm2
 	expect "... loads with backend=tpm2" 0 tpmkeyctl load
-	check "... by trusted keys" backend_is trusted-keys
+	check "... by trusted keys" backend_is trusted
 else
 	tpmkeyctl activate >/dev/null
 	check "sealed with the native backend" backend_is tpm2
@@ -134,6 +133,6 @@ expect_status "without the module, status exits 3 and says to load it" 3 \
 	vm --no-module "$s"
 
 expect_status "an unknown command is a usage error (2)" 2 \
-	"$top/userspace/tpmkeyctl" frobnicate
+	"$top/cli/tpmkeyctl" frobnicate
 
 finish

@@ -9,7 +9,7 @@ disks=(--state-disk "$CASE_TMP/state.img" --data-disk "$CASE_TMP/data.img")
 
 # The ioctl-level lifecycle tests (kselftest).
 s=$(guest_script kselftest.sh <<'G'
-# The backup counter tpmkeyctl would provision (see userspace/tpm.c).
+# The backup counter tpmkeyctl would provision (see lib/tpm.c).
 tpm2 nvdefine 0x01746b01 -C o -s 8 -a "nt=counter|ownerread|ownerwrite|no_da" >/dev/null &&
 	tpm2 nvincrement 0x01746b01 -C o || exit 1
 rc=0

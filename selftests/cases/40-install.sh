@@ -10,7 +10,7 @@
 build=${TPMKEY_BUILD:-$top/build}
 kdir=$build/vm/${KERNEL%%+*}
 krel=$(cat "$kdir/kernelrelease")
-ctl=$top/userspace/tpmkeyctl
+ctl=$top/cli/tpmkeyctl
 man=$top/man/tpmkeyctl.8
 
 # --- make install / make uninstall -------------------------------------
@@ -35,6 +35,9 @@ $1/share/bash-completion/completions/tpmkeyctl 644
 $1/include/linux/tpmkey.h 644
 $1/include/libtpmkey.h 644
 $1/lib/libtpmkey.a 644
+$1/lib/libtpmkey.so link
+$1/lib/libtpmkey.so.0 644
+$1/lib/pkgconfig/libtpmkey.pc 644
 EOF
 }
 
@@ -104,6 +107,13 @@ C
 check "a management program builds against the installed libtpmkey" \
 	gcc -Wall -Werror -I"$root/usr/include" -o "$CASE_TMP/daemon" \
 	"$CASE_TMP/daemon.c" "$root/usr/lib/libtpmkey.a"
+# The sample daemon, with nothing but the installed .pc, header and .so.
+check "the sample daemon builds against the installed libtpmkey.so and libtpmkey.pc only" \
+	sh -c "gcc -Wall -Werror \$(PKG_CONFIG_SYSROOT_DIR='$root' PKG_CONFIG_PATH='$root/usr/lib/pkgconfig' pkg-config --cflags libtpmkey) \
+	       -o '$CASE_TMP/tpmkey-daemon' '$top/lib/examples/tpmkey-daemon.c' \
+	       \$(PKG_CONFIG_SYSROOT_DIR='$root' PKG_CONFIG_PATH='$root/usr/lib/pkgconfig' pkg-config --libs libtpmkey)"
+check "... and links libtpmkey.so.0" \
+	sh -c "readelf -d '$CASE_TMP/tpmkey-daemon' | grep -q 'NEEDED.*libtpmkey.so.0'"
 # systemd's own check, with the installed man page for Documentation=.
 verify_unit() {
 	local out
@@ -235,17 +245,19 @@ done
 check "every command of tpmkeyctl --help has its section in the man page${missing:+ (missing:$missing)}" \
 	test -z "$missing"
 
-# Exit codes: userspace/exitcode.h against the EXIT STATUS section.
-codes=$(sed -n 's/^\tTK_[A-Z]* = \([0-9]*\),.*/\1/p' "$top/userspace/exitcode.h")
+# Exit codes: cli/exitcode.h against the EXIT STATUS section.
+codes=$(sed -n 's/^\tTK_[A-Z]* = \([0-9]*\),.*/\1/p' "$top/cli/exitcode.h")
 documented=$(sed -n '/^EXIT STATUS/,/^FILES/s/^       \([0-9][0-9]*\)  .*/\1/p' <<<"$rendered")
-check "exitcode.h defines 0..17" test "$(echo $codes)" = "$(seq -s ' ' 0 17)"
+check "exitcode.h defines 0..23" test "$(echo $codes)" = "$(seq -s ' ' 0 23)"
 check "the man page's EXIT STATUS has exactly the codes of exitcode.h" \
 	test "$(echo $codes)" = "$(echo $documented)"
 
-# Every long option in the getopt tables (the macros included).
-options=$(grep -ho '{ "[a-z-]*", *\(no\|required\)_argument' \
-	"$top"/userspace/*.c "$top"/userspace/*.h |
-	sed 's/{ "\([a-z-]*\)".*/\1/' | sort -u)
+# Every long option: the global ones and the command table's.
+options=$( { grep -ho '{ "[a-z-]*", *\(no\|required\)_argument' \
+	"$top"/cli/tpmkeyctl.c | sed 's/{ "\([a-z-]*\)".*/\1/' |
+	grep -v dump-table
+	"$ctl" --dump-table | grep -o -- '--[a-z-]*' | sed 's/^--//'; } |
+	sort -u)
 check "the option tables were found" test -n "$options"
 missing=
 for o in $options; do

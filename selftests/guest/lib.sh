@@ -111,6 +111,19 @@ tpmkey_insmod() {
 	insmod /lib/modules/tpmkey.ko $TPMKEY_MODULE_PARAMS "$@"
 }
 
+# The module's lock PCR in the tests is the resettable 23 (vm-run): reset it
+# before each load, as a new boot would, so that a test may load many times.
+test_pcr_reset() {
+	tpm2 pcrreset 23 >/dev/null 2>&1 || true
+}
+
+tpmkeyctl() {
+	case "$*" in
+	*load*|*restore*) test_pcr_reset ;;
+	esac
+	command tpmkeyctl "$@"
+}
+
 dek_in_keyring() {
 	keyctl search @u logon tpmkey:dek >/dev/null 2>&1
 }
