@@ -280,7 +280,7 @@ dkms-uninstall:
 # The Debian packages (debian/), built with dpkg-buildpackage from a copy of
 # the tree's files (tracked and new ones, no build products) under
 # $(DEB_DIR), where the .deb files end up.  DEB_BUILD_ARGS adds options,
-# e.g. -Ppkg.tpmkey.lib for libtpmkey0 and libtpmkey-dev.
+# e.g. -j2.
 DEB_DIR ?= build/deb
 DEB_BUILD_ARGS ?=
 deb:
