@@ -203,6 +203,7 @@ install:
 		init/volume >"$(DESTDIR)$(LIBEXECDIR)/volume"
 	chmod 0755 "$(DESTDIR)$(LIBEXECDIR)/volume"
 	install -D -m 0644 init/volumes.sh "$(DESTDIR)$(SHAREDIR)/volumes.sh"
+	install -d -m 0755 "$(DESTDIR)/var/lib/tpmkey"
 	if [ ! -e "$(DESTDIR)$(CONFDIR)/volumes" ]; then \
 		install -D -m 0644 init/volumes "$(DESTDIR)$(CONFDIR)/volumes"; fi
 	install -D -m 0644 init/initramfs-tools/conf-hooks.d/tpmkey \
