@@ -10,7 +10,7 @@
 
 : "${TPMKEY_VOLUMES:=/etc/tpmkey/volumes}"
 : "${TPMKEYCTL:=tpmkeyctl}"
-TPMKEY_DEFAULT_TIMEOUT=30
+TPMKEY_DEFAULT_TIMEOUT=90
 
 tk_say() {
 	echo "tpmkey: $*"

@@ -152,8 +152,8 @@ check "... cryptsetup.target wants them" \
 	test -L "$gen/cryptsetup.target.wants/tpmkey-open@data.service"
 check "... /dev/mapper/data's device unit requires its unit" \
 	test -L "$gen/dev-mapper-data.device.requires/tpmkey-open@data.service"
-check "... its device is waited for 30 s (the default timeout)" \
-	grep -qx JobRunningTimeoutSec=30 \
+check "... its device is waited for 90 s (the default timeout)" \
+	grep -qx JobRunningTimeoutSec=90 \
 	"$gen/dev-disk-by\\x2did-virtio\\x2dtpmkey\\x2ddata.device.d/50-tpmkey-timeout.conf"
 check "... PARTUUID= is /dev/disk/by-partuuid, timeout=60 its device's timeout" \
 	grep -qx JobRunningTimeoutSec=60 \
