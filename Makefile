@@ -8,7 +8,13 @@
 #   make check-debug  every test on the debug kernel (KASAN, kmemleak,
 #                     lockdep, fault injection; ~25 min); not in make check
 #   make check-all    make check, plus the project's kernels with the
-#                     native backend forced (backend=tpm2)
+#                     native backend forced (backend=tpm2) and every
+#                     scenario on real Debian images (selftests/debian)
+#   make check-debian, check-debian-full
+#                     the Debian packages on real Debian 12 images only:
+#                     make check's smoke test, or every scenario
+#   make deb          the Debian packages (debian/) under build/deb
+#   make lintian-deb  make deb, then lintian on the packages
 #   make check-soak   1000 lifecycle cycles and 8 concurrent processes on
 #                     the debug kernel
 #   make check-faults    allocation failures at every fault point of every
@@ -78,7 +84,16 @@ check-debug: deps
 # forced (module parameter backend=tpm2).
 check-all: deps
 	TPMKEY_KERNELS="6.1 6.12 6.1+tpm2 6.12+tpm2 debian-6.1 debian-6.12" \
-		selftests/run
+		TPMKEY_DEBIAN=full selftests/run
+
+# The Debian packages on real Debian 12 images alone (selftests/debian):
+# check-debian the smoke test make check runs, check-debian-full every
+# scenario make check-all runs.  TAP, then "N passed, N failed".
+check-debian: deps
+	selftests/debian/run smoke
+
+check-debian-full: deps
+	selftests/debian/run full
 
 # 1000 lifecycle cycles, then 8 processes of random ioctls for 2 minutes,
 # on the debug kernel (KASAN, kmemleak, lockdep).
@@ -117,11 +132,14 @@ clean:
 	rm -rf build
 
 # Installation.  The helper goes to $(PREFIX)/sbin; the init script, the
-# systemd unit (Debian's /lib/systemd/system) and the initramfs-tools files
-# go where those programs look for them, whatever PREFIX says.  The unit and
-# the hook name the helper by its path, rewritten here for another PREFIX.
-# tpmkey.service, an alias of tpmkey-load.service, keeps systemd-sysv-
-# generator from also running the init script under that name.
+# systemd unit and generator (Debian 12's /lib/systemd) and the
+# initramfs-tools files go where those programs look for them, whatever
+# PREFIX says.  The unit and the hook name the helper by its path,
+# rewritten here for another PREFIX.  tpmkey.service, an alias of
+# tpmkey-load.service, keeps systemd-sysv-generator from also running the
+# init script under that name.  /etc/tpmkey/volumes (commented out) is
+# not overwritten when it exists.  The Debian packages (debian/) are built
+# from this target: whatever it installs, they ship.
 PREFIX ?= /usr
 SBINDIR ?= $(PREFIX)/sbin
 LIBEXECDIR ?= $(PREFIX)/libexec/tpmkey
@@ -131,7 +149,10 @@ LIBDIR ?= $(PREFIX)/lib
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 INITDIR ?= /etc/init.d
 SYSTEMDUNITDIR ?= /lib/systemd/system
+SYSTEMDGENDIR ?= /lib/systemd/system-generators
 INITRAMFSDIR ?= /usr/share/initramfs-tools
+SHAREDIR ?= $(PREFIX)/share/tpmkey
+CONFDIR ?= /etc/tpmkey
 
 INSTALL_FILES := \
 	$(SBINDIR)/tpmkeyctl \
@@ -140,8 +161,13 @@ INSTALL_FILES := \
 	$(INITDIR)/tpmkey \
 	$(SYSTEMDUNITDIR)/tpmkey-load.service \
 	$(SYSTEMDUNITDIR)/tpmkey.service \
+	$(SYSTEMDGENDIR)/tpmkey-generator \
+	$(LIBEXECDIR)/volume \
+	$(SHAREDIR)/volumes.sh \
+	$(CONFDIR)/volumes \
 	$(INITRAMFSDIR)/hooks/tpmkey \
 	$(INITRAMFSDIR)/scripts/local-top/tpmkey \
+	$(INITRAMFSDIR)/conf-hooks.d/tpmkey \
 	$(BASHCOMPDIR)/tpmkeyctl \
 	$(INCLUDEDIR)/linux/tpmkey.h \
 	$(INCLUDEDIR)/libtpmkey.h \
@@ -156,31 +182,58 @@ install:
 	$(MAKE) -C cli install DESTDIR="$(DESTDIR)" SBINDIR="$(SBINDIR)" \
 		LIBEXECDIR="$(LIBEXECDIR)"
 	install -D -m 0644 man/tpmkeyctl.8 "$(DESTDIR)$(MANDIR)/man8/tpmkeyctl.8"
-	install -D -m 0755 init/tpmkey "$(DESTDIR)$(INITDIR)/tpmkey"
+	install -d -m 0755 "$(DESTDIR)$(INITDIR)"
+	sed -e 's|/usr/share/tpmkey|$(SHAREDIR)|' \
+	    -e 's|/usr/libexec/tpmkey/|$(LIBEXECDIR)/|' \
+		init/tpmkey >"$(DESTDIR)$(INITDIR)/tpmkey"
+	chmod 0755 "$(DESTDIR)$(INITDIR)/tpmkey"
 	install -d -m 0755 "$(DESTDIR)$(SYSTEMDUNITDIR)"
-	sed 's|/usr/sbin/tpmkeyctl|$(SBINDIR)/tpmkeyctl|' \
-		init/tpmkey-load.service >"$(DESTDIR)$(SYSTEMDUNITDIR)/tpmkey-load.service"
+	sed -e 's|/usr/sbin/tpmkeyctl|$(SBINDIR)/tpmkeyctl|' \
+	    -e 's|/usr/libexec/tpmkey/|$(LIBEXECDIR)/|' \
+		init/systemd/tpmkey-load.service >"$(DESTDIR)$(SYSTEMDUNITDIR)/tpmkey-load.service"
 	chmod 0644 "$(DESTDIR)$(SYSTEMDUNITDIR)/tpmkey-load.service"
 	ln -sfn tpmkey-load.service "$(DESTDIR)$(SYSTEMDUNITDIR)/tpmkey.service"
+	install -d -m 0755 "$(DESTDIR)$(SYSTEMDGENDIR)" "$(DESTDIR)$(LIBEXECDIR)"
+	sed -e 's|^LIBEXEC=/usr/libexec/tpmkey$$|LIBEXEC=$(LIBEXECDIR)|' \
+	    -e 's|/usr/share/tpmkey|$(SHAREDIR)|' \
+		init/tpmkey-generator >"$(DESTDIR)$(SYSTEMDGENDIR)/tpmkey-generator"
+	chmod 0755 "$(DESTDIR)$(SYSTEMDGENDIR)/tpmkey-generator"
+	sed -e 's|/usr/share/tpmkey|$(SHAREDIR)|' \
+	    -e 's|^TPMKEYCTL=/usr/sbin/tpmkeyctl$$|TPMKEYCTL=$(SBINDIR)/tpmkeyctl|' \
+		init/volume >"$(DESTDIR)$(LIBEXECDIR)/volume"
+	chmod 0755 "$(DESTDIR)$(LIBEXECDIR)/volume"
+	install -D -m 0644 init/volumes.sh "$(DESTDIR)$(SHAREDIR)/volumes.sh"
+	install -d -m 0755 "$(DESTDIR)/var/lib/tpmkey"
+	if [ ! -e "$(DESTDIR)$(CONFDIR)/volumes" ]; then \
+		install -D -m 0644 init/volumes "$(DESTDIR)$(CONFDIR)/volumes"; fi
+	install -D -m 0644 init/initramfs-tools/conf-hooks.d/tpmkey \
+		"$(DESTDIR)$(INITRAMFSDIR)/conf-hooks.d/tpmkey"
 	install -d -m 0755 "$(DESTDIR)$(INITRAMFSDIR)/hooks"
 	sed -e 's|^TPMKEYCTL=/usr/sbin/tpmkeyctl$$|TPMKEYCTL=$(SBINDIR)/tpmkeyctl|' \
 	    -e 's|^TPMKEYCTL_FULL=/usr/libexec/tpmkey/tpmkeyctl-full$$|TPMKEYCTL_FULL=$(LIBEXECDIR)/tpmkeyctl-full|' \
+	    -e 's|^TPMKEY_SHARE=/usr/share/tpmkey$$|TPMKEY_SHARE=$(SHAREDIR)|' \
 		init/initramfs-tools/hooks/tpmkey >"$(DESTDIR)$(INITRAMFSDIR)/hooks/tpmkey"
 	chmod 0755 "$(DESTDIR)$(INITRAMFSDIR)/hooks/tpmkey"
-	install -D -m 0755 init/initramfs-tools/scripts/local-top/tpmkey \
-		"$(DESTDIR)$(INITRAMFSDIR)/scripts/local-top/tpmkey"
+	install -d -m 0755 "$(DESTDIR)$(INITRAMFSDIR)/scripts/local-top"
+	sed -e 's|^TPMKEYCTL=/usr/sbin/tpmkeyctl$$|TPMKEYCTL=$(SBINDIR)/tpmkeyctl|' \
+	    -e 's|/usr/share/tpmkey|$(SHAREDIR)|' \
+		init/initramfs-tools/scripts/local-top/tpmkey \
+		>"$(DESTDIR)$(INITRAMFSDIR)/scripts/local-top/tpmkey"
+	chmod 0755 "$(DESTDIR)$(INITRAMFSDIR)/scripts/local-top/tpmkey"
 	install -D -m 0644 completion/tpmkeyctl "$(DESTDIR)$(BASHCOMPDIR)/tpmkeyctl"
 	install -D -m 0644 include/uapi/linux/tpmkey.h \
 		"$(DESTDIR)$(INCLUDEDIR)/linux/tpmkey.h"
 ifeq ($(DESTDIR),)
 	@echo "tpmkey: installed.  Enable tpmkey-load.service (systemd) or"
 	@echo "tpmkey: 'update-rc.d tpmkey defaults' (SysV), install the module"
-	@echo "tpmkey: (make dkms-install), activate, then 'update-initramfs -u'."
+	@echo "tpmkey: (make dkms-install), activate, list the volumes in"
+	@echo "tpmkey: $(CONFDIR)/volumes, then 'update-initramfs -u'."
 endif
 
 uninstall:
 	rm -f $(addprefix "$(DESTDIR),$(addsuffix ",$(INSTALL_FILES)))
-	-rmdir "$(DESTDIR)$(LIBEXECDIR)" "$(DESTDIR)$(LIBDIR)/pkgconfig" 2>/dev/null
+	-rmdir "$(DESTDIR)$(LIBEXECDIR)" "$(DESTDIR)$(SHAREDIR)" "$(DESTDIR)$(CONFDIR)" \
+		"$(DESTDIR)$(LIBDIR)/pkgconfig" 2>/dev/null
 
 # The module into /lib/modules/$(KERNELRELEASE)/updates, built against KDIR.
 modules_install: module
@@ -191,7 +244,9 @@ modules_install: module
 # under $(DKMS_SOURCE_TREE)/tpmkey-VERSION, then dkms add, build, install.
 # The DKMS_* trees default to DKMS's own; tests point them elsewhere.
 DKMS ?= dkms
-DKMS_VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"$$/\1/p' dkms.conf)
+# dkms.conf says PACKAGE_VERSION="#MODULE_VERSION#" (dh_dkms fills it in
+# from the package); here it is the upstream version in debian/changelog.
+DKMS_VERSION ?= $(shell sed -n '1s/^tpmkey (\([^)-]*\).*/\1/p' debian/changelog)
 DKMS_SOURCE_TREE ?= /usr/src
 DKMS_TREE ?= /var/lib/dkms
 DKMS_ARGS ?=
@@ -207,6 +262,7 @@ dkms-source:
 	for f in $(DKMS_SOURCES); do \
 		install -D -m 0644 "$$f" "$(DKMS_SRCDIR)/$$f" || exit 1; \
 	done
+	sed 's/#MODULE_VERSION#/$(DKMS_VERSION)/' dkms.conf >"$(DKMS_SRCDIR)/dkms.conf"
 
 # Adding a version DKMS has already fails: take the old one out first.
 dkms-install: dkms-source
@@ -222,8 +278,28 @@ dkms-uninstall:
 		$(DKMS_RUN) remove $(DKMS_MV) --all; fi
 	rm -rf "$(DKMS_SRCDIR)"
 
+# The Debian packages (debian/), built with dpkg-buildpackage from a copy of
+# the tree's files (tracked and new ones, no build products) under
+# $(DEB_DIR), where the .deb files end up.  DEB_BUILD_ARGS adds options,
+# e.g. -j2.
+DEB_DIR ?= build/deb
+DEB_BUILD_ARGS ?=
+deb:
+	rm -rf "$(DEB_DIR)"
+	mkdir -p "$(DEB_DIR)/src"
+	git ls-files -co --exclude-standard -z | \
+		rsync -a --from0 --files-from=- . "$(DEB_DIR)/src/"
+	cd "$(DEB_DIR)/src" && dpkg-buildpackage -us -uc -b $(DEB_BUILD_ARGS) \
+		>../build.log 2>&1 || { tail -n 40 ../build.log; exit 1; }
+	@ls "$(DEB_DIR)"/*.deb
+
+# lintian on the packages make deb built.
+lintian-deb: deb
+	lintian --fail-on error,warning --pedantic -I "$(DEB_DIR)"/*.changes
+
 .PHONY: all module helper deps demo check check-all check-debug check-soak lint bench clean install uninstall \
-	modules_install dkms-source dkms-install dkms-uninstall
+	modules_install dkms-source dkms-install dkms-uninstall deb lintian-deb \
+	check-debian check-debian-full
 
 # libFuzzer targets of every parser, the module's built as userspace code
 # (selftests/fuzz/README.rst): FUZZ_SECONDS each, one after the other,

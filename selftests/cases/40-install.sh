@@ -24,8 +24,13 @@ $1/share/man/man8/tpmkeyctl.8 644
 /etc/init.d/tpmkey 755
 /lib/systemd/system/tpmkey-load.service 644
 /lib/systemd/system/tpmkey.service link
+/lib/systemd/system-generators/tpmkey-generator 755
+$1/libexec/tpmkey/volume 755
+$1/share/tpmkey/volumes.sh 644
+/etc/tpmkey/volumes 644
 /usr/share/initramfs-tools/hooks/tpmkey 755
 /usr/share/initramfs-tools/scripts/local-top/tpmkey 755
+/usr/share/initramfs-tools/conf-hooks.d/tpmkey 644
 $1/share/bash-completion/completions/tpmkeyctl 644
 $1/include/linux/tpmkey.h 644
 $1/include/libtpmkey.h 644
@@ -123,6 +128,81 @@ if command -v systemd-analyze >/dev/null; then
 else
 	pass "# SKIP systemd-analyze verify: no systemd-analyze"
 fi
+
+# The generator, on a volumes file with every kind of line.
+gen=$CASE_TMP/gen
+mkdir -p "$gen"
+cat >"$CASE_TMP/volumes" <<'VOLS'
+# comment
+data   /dev/disk/by-id/virtio-tpmkey-data
+logs   PARTUUID=0fc63daf-8483-4772-8e79-3d69d8477de4  timeout=60
+root   PARTLABEL=root  initramfs
+bad-name! /dev/sda
+nodevice
+VOLS
+TPMKEY_VOLUMES=$CASE_TMP/volumes TPMKEY_SHARE=$root/usr/share/tpmkey \
+	sh "$root/lib/systemd/system-generators/tpmkey-generator" "$gen" \
+	2>"$CASE_TMP/gen.err"
+sed 's/^/# /' "$CASE_TMP/gen.err"
+check "the generator makes a unit for each good line, none for the bad ones" \
+	test "$(cd "$gen" && ls tpmkey-open@*.service | tr '\n' ' ')" = \
+	"tpmkey-open@data.service tpmkey-open@logs.service tpmkey-open@root.service "
+check "... and reports the bad lines" test "$(wc -l <"$CASE_TMP/gen.err")" -eq 2
+check "... cryptsetup.target wants them" \
+	test -L "$gen/cryptsetup.target.wants/tpmkey-open@data.service"
+check "... /dev/mapper/data's device unit requires its unit" \
+	test -L "$gen/dev-mapper-data.device.requires/tpmkey-open@data.service"
+check "... its device is waited for 90 s (the default timeout)" \
+	grep -qx JobRunningTimeoutSec=90 \
+	"$gen/dev-disk-by\\x2did-virtio\\x2dtpmkey\\x2ddata.device.d/50-tpmkey-timeout.conf"
+check "... PARTUUID= is /dev/disk/by-partuuid, timeout=60 its device's timeout" \
+	grep -qx JobRunningTimeoutSec=60 \
+	"$gen/dev-disk-by\\x2dpartuuid-0fc63daf\\x2d8483\\x2d4772\\x2d8e79\\x2d3d69d8477de4.device.d/50-tpmkey-timeout.conf"
+for l in "Requires=tpmkey-load.service" \
+	 "ConditionPathExists=/var/lib/tpmkey/key.state" \
+	 'BindsTo=dev-disk-by\x2did-virtio\x2dtpmkey\x2ddata.device' \
+	 "ExecStart=/usr/libexec/tpmkey/volume open data" \
+	 "ExecStop=/usr/libexec/tpmkey/volume close data"; do
+	check "tpmkey-open@data.service has $l" grep -qxF "$l" "$gen/tpmkey-open@data.service"
+done
+check "a volume mapped in the initramfs is not closed at shutdown" \
+	sh -c "! grep -q '^ExecStop=' '$gen/tpmkey-open@root.service'"
+
+# The initramfs hook with Debian's own hook-functions (their copy_exec
+# takes a target directory that does not exist yet for a file name), on
+# the host: no module for the kernel named, so the hook stops after the
+# programs.
+hook() {	# hook VOLUMES: the installed hook into $ird
+	sed -e "s|^TPMKEYCTL=.*|TPMKEYCTL=$root/usr/sbin/tpmkeyctl|" \
+	    -e "s|^TPMKEYCTL_FULL=.*|TPMKEYCTL_FULL=$root/usr/libexec/tpmkey/tpmkeyctl-full|" \
+	    -e "s|^TPMKEY_SHARE=.*|TPMKEY_SHARE=$root/usr/share/tpmkey|" \
+		"$root/usr/share/initramfs-tools/hooks/tpmkey" >"$CASE_TMP/hook"
+	rm -rf "$ird"
+	mkdir -p "$ird"
+	DESTDIR=$ird version=0.0.0-none verbose=n TPMKEY_VOLUMES=$1 \
+		sh "$CASE_TMP/hook" >"$CASE_TMP/hook.out" 2>&1
+}
+if [ -r /usr/share/initramfs-tools/hook-functions ]; then
+	ird=$CASE_TMP/ird
+	echo "data /dev/disk/by-id/virtio-tpmkey-data" >"$CASE_TMP/volumes.data"
+	expect_status "the hook with Debian's hook-functions, a data volume: exits 0" 0 \
+		hook "$CASE_TMP/volumes.data"
+	sed 's/^/# /' "$CASE_TMP/hook.out"
+	check "... tpmkeyctl-full is a file in its directory" \
+		test -f "$ird$root/usr/libexec/tpmkey/tpmkeyctl-full"
+	check "... with its libraries (libtss2-esys)" \
+		sh -c "find '$ird' -name 'libtss2-esys.so*' | grep -q ."
+	check "... and the device TCTI" \
+		sh -c "find '$ird' -name 'libtss2-tcti-device.so.0' | grep -q ."
+	check "... and no key state (nothing is mapped in the initramfs)" \
+		test ! -e "$ird/etc/tpmkey-initramfs"
+	expect_status "a root volume, no module for the kernel: the hook fails (update-initramfs keeps the old image)" 1 \
+		hook "$CASE_TMP/volumes"
+	check "... saying why" grep -q 'keeping the previous initramfs' "$CASE_TMP/hook.out"
+else
+	pass "# SKIP the hook with Debian's hook-functions: no initramfs-tools"
+fi
+
 check "make uninstall succeeds" mk uninstall DESTDIR="$root"
 check "... and leaves nothing but directories" only_dirs_left "$root"
 
@@ -229,7 +309,8 @@ fi
 # --- the shell scripts -------------------------------------------------
 
 for f in init/tpmkey init/initramfs-tools/hooks/tpmkey \
-	 init/initramfs-tools/scripts/local-top/tpmkey; do
+	 init/initramfs-tools/scripts/local-top/tpmkey init/tpmkey-generator \
+	 init/volume init/volumes.sh; do
 	check "sh -n, dash -n and busybox sh -n on $f" \
 		sh -c "sh -n '$top/$f' && dash -n '$top/$f' && busybox sh -n '$top/$f'"
 done
@@ -288,13 +369,16 @@ if command -v insserv >/dev/null; then
 else
 	pass "# SKIP the boot order: no insserv"
 fi
-unit=$top/init/tpmkey-load.service
+unit=$top/init/systemd/tpmkey-load.service
 for l in Type=oneshot RemainAfterExit=yes DefaultDependencies=no \
-	 Before=cryptsetup-pre.target Wants=cryptsetup-pre.target \
+	 "Before=cryptsetup-pre.target cryptsetup.target" Wants=cryptsetup-pre.target \
+	 ConditionPathExists=/var/lib/tpmkey/key.state \
 	 RequiresMountsFor=/var/lib/tpmkey KeyringMode=shared \
 	 "ExecStartPre=-/sbin/modprobe tpmkey" "ExecStart=/usr/sbin/tpmkeyctl load"; do
 	check "the unit has $l" grep -qx "$l" "$unit"
 done
+check "the unit does not wait for a writable root (systemd-remount-fs)" \
+	sh -c "! grep -E '^(After|Requires|Wants)=.*remount-fs' '$unit'"
 check "the unit wants no network" sh -c "! grep -qi 'network' '$unit' ||
 	grep -qx 'PrivateNetwork=yes' '$unit'"
 
@@ -309,7 +393,8 @@ dkms_make() {
 		DKMS_ARGS="-k $krel --kernelsourcedir $kdir/kernel-build --installtree $dk/modules --no-depmod" \
 		"$@"
 }
-version=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' "$top/dkms.conf")
+# dkms.conf says #MODULE_VERSION#: make dkms-source fills in debian/changelog's.
+version=$(sed -n '1s/^tpmkey (\([^)-]*\).*/\1/p' "$top/debian/changelog")
 # dkms install wants the kernel's module directory to exist.
 mkdir -p "$dk/modules/$krel"
 check "make dkms-install: dkms add, build and install for $krel" \
@@ -445,8 +530,9 @@ s=$(guest_script initscript.sh <<'G'
 . /selftests/lib.sh
 yes "tpmkey install pattern" | head -c 4194304 >/tmp/pattern
 mkdir -p /etc/init.d && cp init/tpmkey /etc/init.d/ && chmod 0755 /etc/init.d/tpmkey
-mkdir -p /etc/default
-echo 'TPMKEY_OPEN="/dev/disk/tpmkey-data data"' >/etc/default/tpmkey
+export TPMKEY_SHARE=$PWD/init
+mkdir -p /etc/tpmkey
+echo 'data /dev/disk/tpmkey-data' >/etc/tpmkey/volumes
 check "the module is not loaded before start" test ! -d /sys/module/tpmkey
 /etc/init.d/tpmkey start </dev/null >/tmp/out 2>&1
 st=$?
@@ -454,7 +540,7 @@ sed 's/^/# /' /tmp/out
 check "/etc/init.d/tpmkey start succeeds" test $st -eq 0
 check "start loaded the module (insmod fallback)" test -d /sys/module/tpmkey
 check "start loaded the key into root's user keyring" dek_in_keyring
-check "start mapped TPMKEY_OPEN: the pattern reads back" \
+check "start mapped /etc/tpmkey/volumes: the pattern reads back" \
 	sh -c "head -c 4194304 /dev/mapper/data | cmp -s - /tmp/pattern"
 expect "a second start succeeds (already loaded, already mapped)" 0 \
 	/etc/init.d/tpmkey start
@@ -480,30 +566,38 @@ vm --no-module --tpm "$tpm" "${disks[@]}" "$s" "$top/init" || case_failed=1
 s=$(guest_script initramfs.sh <<'G'
 . /selftests/lib.sh
 yes "tpmkey install pattern" | head -c 4194304 >/tmp/pattern
-mkdir -p /usr/share/initramfs-tools /scripts /etc/default
+mkdir -p /usr/share/initramfs-tools /scripts /etc/tpmkey /usr/share/tpmkey
+cp init/volumes.sh /usr/share/tpmkey/
+# Debian's hook-functions need GNU realpath, which this busybox guest
+# lacks (the host runs the hook with the real ones): this copy_exec has
+# their semantics, a missing target directory taken for a file name.
 cat >/usr/share/initramfs-tools/hook-functions <<'EOF'
-copy_exec() { mkdir -p "$DESTDIR$2" && cp "$1" "$DESTDIR$2/"; }
+copy_exec() {
+	t=${2:-$1}
+	[ -d "$DESTDIR$t" ] && t=$t/${1##*/}
+	mkdir -p "$DESTDIR${t%/*}" && cp "$1" "$DESTDIR$t"
+}
 manual_add_modules() { echo "$@" >>/tmp/modules; }
+# The module was insmod'ed: this guest has no modules tree to ask.
+modinfo() { return 0; }
 EOF
 cat >/scripts/functions <<'EOF'
 log_begin_msg() { echo "Begin: $*"; }
 log_end_msg() { echo "done."; }
 wait_for_udev() { :; }
 EOF
-cat >/etc/default/tpmkey <<'EOF'
-TPMKEY_INITRAMFS_OPEN="/dev/disk/tpmkey-data root"
-TPMKEY_OPEN="/dev/disk/tpmkey-data root"
-EOF
+echo "root /dev/disk/tpmkey-data initramfs" >/etc/tpmkey/volumes
 d=/tmp/initramfs
 expect "the hook exits 0" 0 env DESTDIR=$d version=$(uname -r) \
 	sh init/initramfs-tools/hooks/tpmkey
 check "the hook copied tpmkeyctl" test -x $d/usr/sbin/tpmkeyctl
-check "the hook copied tpmkeyctl-full" test -x $d/usr/libexec/tpmkey/tpmkeyctl-full
+check "the hook copied tpmkeyctl-full (a file in its directory)" test -f $d/usr/libexec/tpmkey/tpmkeyctl-full
 check "the hook added the tpmkey module" grep -qw tpmkey /tmp/modules
 check "the hook added dm_crypt" grep -qw dm_crypt /tmp/modules
 check "the hook copied the state file" cmp -s $d/etc/tpmkey-initramfs/key.state /var/lib/tpmkey/key.state
 check "... into a 0700 directory" test "$(stat -c %a $d/etc/tpmkey-initramfs)" = 700
-check "the hook copied /etc/default/tpmkey" cmp -s $d/etc/default/tpmkey /etc/default/tpmkey
+check "the hook copied /etc/tpmkey/volumes" cmp -s $d/etc/tpmkey/volumes /etc/tpmkey/volumes
+check "... and the functions that read it" test -f $d/usr/share/tpmkey/volumes.sh
 # The initramfs: its state directory, the real root not mounted.
 cp -a $d/etc/tpmkey-initramfs /etc/
 umount /var/lib/tpmkey
@@ -535,8 +629,9 @@ vm --tpm "$tpm" "${disks[@]}" "$s" "$top/init" || case_failed=1
 s=$(guest_script replaced.sh <<'G'
 . /selftests/lib.sh
 mkdir -p /etc/init.d && cp init/tpmkey /etc/init.d/ && chmod 0755 /etc/init.d/tpmkey
-mkdir -p /etc/default /scripts
-echo 'TPMKEY_OPEN="/dev/disk/tpmkey-data data"' >/etc/default/tpmkey
+mkdir -p /etc/tpmkey /scripts
+export TPMKEY_SHARE=$PWD/init
+echo 'data /dev/disk/tpmkey-data' >/etc/tpmkey/volumes
 t0=$(date +%s)
 /etc/init.d/tpmkey start </dev/null >/tmp/out 2>&1
 st=$?
@@ -556,14 +651,25 @@ EOF
 mkdir -p /etc/tpmkey-initramfs
 cp /var/lib/tpmkey/key.state /etc/tpmkey-initramfs/
 sh init/initramfs-tools/scripts/local-top/tpmkey </dev/null >/tmp/out 2>&1
-check "local-top with a replaced TPM exits 0 (the boot goes on)" test $? -eq 0
-check "... and says the TPM cannot unseal" grep -q 'TPM cannot unseal' /tmp/out
+st=$?
+check "local-top with only a data volume: exits 0, says and touches nothing" \
+	sh -c "[ $st -eq 0 ] && [ ! -s /tmp/out ]"
+echo 'root /dev/disk/tpmkey-data initramfs' >/etc/tpmkey/volumes
+sh init/initramfs-tools/scripts/local-top/tpmkey </dev/null >/tmp/out 2>&1
+st=$?
+sed 's/^/# /' /tmp/out
+check "local-top with a replaced TPM exits 0 (the boot goes on)" test $st -eq 0
+check "... says the TPM cannot unseal, naming the volume" \
+	grep -q 'TPM cannot unseal the key.*root not mapped' /tmp/out
+check "... and how to restore at the (initramfs) prompt" \
+	grep -q 'tpmkeyctl --state-dir /run/tpmkey/restored restore' /tmp/out
+echo 'data /dev/disk/tpmkey-data' >/etc/tpmkey/volumes
 mv /var/lib/tpmkey/key.state /tmp/key.state
 /etc/init.d/tpmkey start </dev/null >/tmp/out 2>&1
 st=$?
 sed 's/^/# /' /tmp/out
-check "without a state file start exits 4" test $st -eq 4
-check "... saying: not activated" grep -q 'tpmkey: not activated' /tmp/out
+check "without a state file start exits 0 (installing never fails)" test $st -eq 0
+check "... saying: not activated yet" grep -q 'tpmkey: not activated yet' /tmp/out
 mv /tmp/key.state /var/lib/tpmkey/key.state
 guest_finish
 G
