@@ -288,7 +288,7 @@ deb:
 	rm -rf "$(DEB_DIR)"
 	mkdir -p "$(DEB_DIR)/src"
 	git ls-files -co --exclude-standard -z | \
-		rsync -a --from0 --files-from=- . "$(DEB_DIR)/src/"
+		rsync -a --from0 --ignore-missing-args --files-from=- . "$(DEB_DIR)/src/"
 	cd "$(DEB_DIR)/src" && dpkg-buildpackage -us -uc -b $(DEB_BUILD_ARGS) \
 		>../build.log 2>&1 || { tail -n 40 ../build.log; exit 1; }
 	@ls "$(DEB_DIR)"/*.deb

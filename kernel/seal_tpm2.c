@@ -14,6 +14,7 @@
  */
 
 #include <linux/crypto.h>
+#include <linux/kmod.h>
 #include <crypto/sha2.h>
 #include <linux/random.h>
 #include <linux/slab.h>
@@ -109,8 +110,15 @@ int tpmkey_boot_lock_relock(struct tpmkey_device *tk)
 	return ret;
 }
 
+/*
+ * Debian builds ECDH as the module ecdh_generic, whose only crypto alias
+ * is "ecdh": asking the crypto API for "ecdh-nist-p256" does not load it
+ * (MODULE_SOFTDEP covers modprobe, not insmod).
+ */
 static int tpmkey_tpm2_check(struct tpmkey_device *tk)
 {
+	if (!crypto_has_alg("ecdh-nist-p256", 0, 0))
+		request_module("ecdh_generic");
 	return crypto_has_alg("ecdh-nist-p256", 0, 0) ? 0 : -ENOPKG;
 }
 
