@@ -257,6 +257,10 @@ DKMS_SOURCES := dkms.conf Kbuild kernel/Kbuild \
 DKMS_RUN = $(DKMS) --sourcetree "$(DKMS_SOURCE_TREE)" --dkmstree "$(DKMS_TREE)"
 DKMS_MV = -m tpmkey -v $(DKMS_VERSION)
 
+# The version DKMS knows the module by (selftests/vm/prepare asks).
+dkms-version:
+	@echo $(DKMS_VERSION)
+
 dkms-source:
 	rm -rf "$(DKMS_SRCDIR)"
 	for f in $(DKMS_SOURCES); do \
@@ -297,7 +301,7 @@ deb:
 lintian-deb: deb
 	lintian --fail-on error,warning --pedantic -I "$(DEB_DIR)"/*.changes
 
-.PHONY: all module helper deps demo check check-all check-debug check-soak lint bench clean install uninstall \
+.PHONY: dkms-version all module helper deps demo check check-all check-debug check-soak lint bench clean install uninstall \
 	modules_install dkms-source dkms-install dkms-uninstall deb lintian-deb \
 	check-debian check-debian-full
 
