@@ -62,17 +62,18 @@ static int tpmkey_lock_extend(struct tpmkey_tpm *tpm, u32 pcr)
 
 /*
  * Closes the lock on @pcr, whose value before it was @prelock; tk->lock
- * held.  Once closed in a boot it stays closed: extending again would
- * only move the PCR further from any sealed value.
+ * held.  Sealing closes it only if it is open; a successful Unseal always
+ * extends, because the PCR held the sealed value a moment ago: open,
+ * whatever the module remembers (a test PCR can be reset).
  */
 static int tpmkey_boot_lock_close(struct tpmkey_device *tk,
 				  struct tpmkey_tpm *tpm, u32 pcr,
-				  const u8 *prelock)
+				  const u8 *prelock, bool unsealed)
 {
 	struct tpmkey_boot_lock *bl = &tk->boot_lock;
 	int ret;
 
-	if (bl->closed && bl->closed_pcr == pcr)
+	if (!unsealed && bl->closed && bl->closed_pcr == pcr)
 		return 0;
 	ret = tpmkey_lock_extend(tpm, pcr);
 	if (ret)
@@ -238,7 +239,7 @@ static int tpmkey_tpm2_seal(struct tpmkey_device *tk,
 				   s.handle ? &s : NULL, policy, kmk, sealed,
 				   sealed_len) ?:
 	      tpmkey_boot_lock_close(tk, &tpm, info->lock_pcr,
-				     info->lock_pcr_value);
+				     info->lock_pcr_value, false);
 	if (ret)
 		ret = tpmkey_tpm_refused(ret);
 out:
@@ -313,7 +314,7 @@ static int tpmkey_tpm2_unseal(struct tpmkey_device *tk,
 	if (!ret) {
 		/* The KMK is out: nothing may unseal it again this boot. */
 		ret = tpmkey_boot_lock_close(tk, &tpm, info->lock_pcr,
-					     info->lock_pcr_value);
+					     info->lock_pcr_value, true);
 		if (ret) {
 			pr_err("the boot-phase lock PCR %u cannot be extended (%d): key not loaded\n",
 			       info->lock_pcr, ret);

@@ -33,7 +33,8 @@ static const unsigned long cmds[] = {
 static const int documented[] = {
 	0, EINVAL, E2BIG, EFAULT, ENOSPC, EEXIST, ENOKEY, ESTALE, EBADMSG,
 	EKEYREJECTED, EALREADY, ENOENT, ENODATA, EIO, ENOTTY, ENODEV,
-	ENOPKG, ENOMEM, EINTR,
+	ENOPKG, ENOMEM, EINTR, EBUSY, EKEYREVOKED, EKEYEXPIRED, EAGAIN,
+	EREMOTEIO,
 };
 
 static unsigned int rnd(unsigned int n)

@@ -242,12 +242,12 @@ u32 tpmkey_boot_lock_flags(const struct tpmkey_device *tk, u32 pcr)
 }
 
 static int kfake_lock_close(struct tpmkey_device *tk, u32 pcr,
-			    const u8 *prelock)
+			    const u8 *prelock, bool unsealed)
 {
 	struct tpmkey_boot_lock *bl = &tk->boot_lock;
 	int ret;
 
-	if (bl->closed && bl->closed_pcr == pcr)
+	if (!unsealed && bl->closed && bl->closed_pcr == pcr)
 		return 0;
 	ret = kfake_pcr_extend(pcr);
 	if (ret)
@@ -369,7 +369,7 @@ static int kfake_tpm2_seal(struct tpmkey_device *tk,
 	}
 	*sealed_len = kfake.sealed_len;
 	kfake_sealed(TPMKEY_BACKEND_TPM2, sealed, *sealed_len);
-	ret = kfake_lock_close(tk, info->lock_pcr, info->lock_pcr_value);
+	ret = kfake_lock_close(tk, info->lock_pcr, info->lock_pcr_value, false);
 	if (ret)
 		ret = tpmkey_tpm_refused(ret);
 out:
@@ -429,7 +429,7 @@ static int kfake_tpm2_unseal(struct tpmkey_device *tk,
 	if (kfake.boot_chain_changed && info->pcr_mask)
 		return -EKEYEXPIRED;
 	memcpy(kmk, kshim_kmk, TPMKEY_KMK_SIZE);
-	ret = kfake_lock_close(tk, info->lock_pcr, info->lock_pcr_value);
+	ret = kfake_lock_close(tk, info->lock_pcr, info->lock_pcr_value, true);
 	if (ret)
 		memzero_explicit(kmk, TPMKEY_KMK_SIZE);
 	return ret;
