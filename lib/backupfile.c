@@ -66,27 +66,8 @@ tpmkey_backup_header_parse(const void *file, size_t len,
 TPMKEY_EXPORT int tpmkey_backup_keep(const char *dir, const void *file,
 				     size_t len, char *path, size_t pathlen)
 {
-	char tmp[PATH_MAX];
-	int fd, ret;
-
 	if (snprintf(path, pathlen, "%s/%s", dir, TPMKEY_BACKUP_UNSAVED) >=
-	    (int)pathlen ||
-	    snprintf(tmp, sizeof(tmp), "%s/.%s.XXXXXX", dir,
-		     TPMKEY_BACKUP_UNSAVED) >= (int)sizeof(tmp))
+	    (int)pathlen)
 		return -ENAMETOOLONG;
-	fd = mkostemp(tmp, O_CLOEXEC);	/* mode 0600 */
-	if (fd < 0)
-		return -errno;
-	ret = tk_write_all(fd, file, len);
-	if (!ret && fsync(fd))
-		ret = -errno;
-	if (close(fd) && !ret)
-		ret = -errno;
-	if (!ret && rename(tmp, path))
-		ret = -errno;
-	if (ret) {
-		unlink(tmp);
-		return ret;
-	}
-	return tk_fsync_dir(dir);
+	return tk_write_file_atomic(dir, TPMKEY_BACKUP_UNSAVED, file, len);
 }

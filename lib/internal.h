@@ -17,6 +17,12 @@
 int tk_write_all(int fd, const void *buf, size_t len);
 /* fsync() of a directory, making a rename in it durable; 0 or -errno. */
 int tk_fsync_dir(const char *dir);
+/*
+ * Writes @name in @dir atomically, mode 0600: a temporary file, fsync,
+ * rename, fsync of @dir.  0 or -errno; on error nothing changed.
+ */
+int tk_write_file_atomic(const char *dir, const char *name, const void *buf,
+			 size_t len);
 /* Formats a message into @err (if @errlen) and returns @ret. */
 int tk_fail(char *err, size_t errlen, int ret, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));

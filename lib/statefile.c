@@ -94,29 +94,12 @@ static int remove_doomed(const char *dir)
 
 TPMKEY_EXPORT int tpmkey_state_write(const char *dir, const void *buf, size_t len)
 {
-	char tmp[PATH_MAX], path[PATH_MAX];
-	int fd, ret;
+	int ret;
 
 	ret = remove_doomed(dir);
 	if (ret)
 		return ret;
-	snprintf(path, sizeof(path), "%s/%s", dir, TPMKEY_STATE_FILE);
-	snprintf(tmp, sizeof(tmp), "%s/.%s.XXXXXX", dir, TPMKEY_STATE_FILE);
-	fd = mkostemp(tmp, O_CLOEXEC);	/* mode 0600 */
-	if (fd < 0)
-		return -errno;
-	ret = tk_write_all(fd, buf, len);
-	if (!ret && fsync(fd))
-		ret = -errno;
-	if (close(fd) && !ret)
-		ret = -errno;
-	if (!ret && rename(tmp, path))
-		ret = -errno;
-	if (ret) {
-		unlink(tmp);
-		return ret;
-	}
-	return tk_fsync_dir(dir);
+	return tk_write_file_atomic(dir, TPMKEY_STATE_FILE, buf, len);
 }
 
 /*
