@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "tap.h"
+#include "internal.h"
 #include "kdf.h"
 #include "password.h"
 #include "secret.h"
@@ -74,24 +75,6 @@ static void hex(const uint8_t *buf, size_t len, char *out)
 
 	for (i = 0; i < len; i++)
 		sprintf(out + 2 * i, "%02x", buf[i]);
-}
-
-static int write_all(int fd, const void *buf, size_t len)
-{
-	const char *p = buf;
-
-	while (len) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		p += n;
-		len -= n;
-	}
-	return 0;
 }
 
 /* --- secret.c ----------------------------------------------------------- */
@@ -256,7 +239,7 @@ static int read_pipe(const char *in, size_t len, struct secret *out,
 	/* All inputs fit in the pipe buffer: write first, then read. */
 	if (pipe2(p, O_CLOEXEC))
 		return -errno;
-	ret = write_all(p[1], in, len);
+	ret = tk_write_all(p[1], in, len);
 	close(p[1]);
 	if (!ret)
 		ret = password_read(PASSWORD_FD, p[0], NULL, true, out, err,
@@ -273,7 +256,7 @@ static int read_path(const char *path, const char *in, size_t len,
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return -errno;
-	ret = write_all(fd, in, len);
+	ret = tk_write_all(fd, in, len);
 	close(fd);
 	if (!ret)
 		ret = password_read(PASSWORD_FILE, -1, path, true, out, err,
@@ -417,7 +400,7 @@ tty_child(struct tty_run *r, const char *pts, int res_fd)
 	if (r->mode == TTY_NONE) {
 		res.ret = password_read(PASSWORD_TTY, -1, NULL, r->confirm,
 					&out, res.err, sizeof(res.err));
-		write_all(res_fd, &res, sizeof(res));
+		tk_write_all(res_fd, &res, sizeof(res));
 		_exit(0);
 	}
 	/* A session leader's first terminal becomes its controlling one. */
@@ -431,7 +414,7 @@ tty_child(struct tty_run *r, const char *pts, int res_fd)
 	}
 	res.echo_before = before.c_lflag & ECHO;
 	if (r->mode == TTY_PLAIN) {
-		if (write_all(fd, PROMPT, strlen(PROMPT)) ||
+		if (tk_write_all(fd, PROMPT, strlen(PROMPT)) ||
 		    read(fd, res.pw, sizeof(res.pw) - 1) < 0)
 			_exit(3);
 		_exit(0);
@@ -446,7 +429,7 @@ tty_child(struct tty_run *r, const char *pts, int res_fd)
 		memcpy(res.pw, out.data, out.len);
 	}
 	secret_free(&out);
-	write_all(res_fd, &res, sizeof(res));
+	tk_write_all(res_fd, &res, sizeof(res));
 	_exit(0);
 }
 
@@ -504,14 +487,14 @@ static bool tty_run(struct tty_run *r)
 		r->prompts++;
 		if (r->signal == SIGINT) {
 			/* Type ^C: the terminal sends SIGINT, as for a user. */
-			write_all(m, &now_t.c_cc[VINTR], 1);
+			tk_write_all(m, &now_t.c_cc[VINTR], 1);
 			break;
 		}
 		if (r->signal) {
 			kill(pid, r->signal);
 			break;
 		}
-		write_all(m, r->answers[i], strlen(r->answers[i]));
+		tk_write_all(m, r->answers[i], strlen(r->answers[i]));
 	}
 	if (r->mode != TTY_NONE)
 		tty_wait(r, m, NULL, 0);	/* until the child closes it */
