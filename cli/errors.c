@@ -43,96 +43,110 @@ static int op_error(struct ctl *ctl, int err, const char *what)
 	return -1;
 }
 
+/* The errno values every command maps alike; text follows "COMMAND: ". */
+static const struct errno_exit {
+	int err;
+	int code;
+	const char *text;
+	bool after_reason;	/* stick: printed after the library's reason */
+} op_errors[] = {
+	/* the TPM and the kernel */
+	{ .err = ENODEV, .code = TK_ENOTPM,
+	  .text = "no TPM 2.0 found" },
+	{ .err = ENOPKG, .code = TK_ENOTPM,
+	  .text = "this needs the kernel's trusted keys (CONFIG_TRUSTED_KEYS), which this kernel lacks: the key was sealed with them, or the module was loaded with backend=trusted" },
+	/* the key in the kernel */
+	{ .err = EEXIST, .code = TK_EKEYEXISTS,
+	  .text = "a key is already loaded" },
+	{ .err = ENOKEY, .code = TK_ENOKEY,
+	  .text = "no key is loaded: run 'tpmkeyctl load' or 'tpmkeyctl activate'" },
+	/* the TPM refuses to unseal */
+	{ .err = EKEYREJECTED, .code = TK_EUNSEAL,
+	  .text = "the TPM cannot unseal the key: it was cleared or replaced, or it is in dictionary-attack lockout or failing. If it was cleared or replaced, restore the key from the backup stick with 'tpmkeyctl restore'; a lockout ends after its recovery time or with 'tpm2_dictionarylockout --clear-lockout'" },
+	{ .err = EKEYEXPIRED, .code = TK_EBOOTCHAIN,
+	  .text = "the boot chain changed since the key was sealed: a bound PCR differs; run 'tpmkeyctl restore' from the backup, or boot the previous chain" },
+	{ .err = EKEYREVOKED, .code = TK_ELOCKED,
+	  .text = "the TPM's boot-phase lock is closed until the next reboot: the key can be loaded only once per boot, before the lock; reboot" },
+	{ .err = EREMOTEIO, .code = TK_ETPMFAIL,
+	  .text = "the TPM is in failure mode; power-cycle the machine" },
+	/* the backup */
+	{ .err = EALREADY, .code = TK_EBACKEDUP,
+	  .text = "the backup of this key has already been made; it can be made only once" },
+	{ .err = ESTALE, .code = TK_EBADBACKUP,
+	  .text = "the backup holds another key than the one loaded" },
+	/* the caller */
+	{ .err = EPERM, .code = TK_EUSAGE,
+	  .text = "run tpmkeyctl as root" },
+	{ .err = EINTR, .code = TK_EINTERNAL,
+	  .text = "interrupted" },
+};
+
+/* The stick's failures (lib/usb.c); text follows the library's reason. */
+static const struct errno_exit stick_errors[] = {
+	/* which stick */
+	{ .err = ENODEV, .code = TK_ENOSTICK,
+	  .text = "no USB storage device is connected: insert exactly one USB stick and run the command again" },
+	{ .err = ENOTUNIQ, .code = TK_EMANYSTICKS,
+	  .text = "more than one USB storage device is connected: remove all but one and run the command again" },
+	{ .err = EROFS, .code = TK_ESTICKRO,
+	  .text = "the USB stick is write-protected: unlock it (write-protect switch) or use another one" },
+	/* found, but unusable */
+	{ .err = ENOSPC, .code = TK_ENOSPACE,
+	  .text = "delete files on it or use another stick",
+	  .after_reason = true },
+	{ .err = EBUSY, .code = TK_ESTICKBUSY,
+	  .text = "nothing was done",
+	  .after_reason = true },
+	{ .err = EMEDIUMTYPE, .code = TK_ENOFS,
+	  .text = "the USB stick has no usable FAT32 file system: format it with FAT32",
+	  .after_reason = true },
+};
+
+#define errno_exit_find(table, err) \
+	errno_exit_in(table, sizeof(table) / sizeof((table)[0]), err)
+
+static const struct errno_exit *errno_exit_in(const struct errno_exit *t,
+					      size_t n, int err)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (t[i].err == err)
+			return &t[i];
+	return NULL;
+}
+
 int ctl_error(struct ctl *ctl, int err, const char *what)
 {
 	struct output *o = &ctl->out;
+	const struct errno_exit *e;
 	int ret;
 
 	err = err < 0 ? -err : err;
 	ret = op_error(ctl, err, what);
 	if (ret >= 0)
 		return ret;
-	switch (err) {
-	case ENODEV:
-		return out_finish(o, TK_ENOTPM, "%s: no TPM 2.0 found", what);
-	case ENOPKG:
-		return out_finish(o, TK_ENOTPM,
-				  "%s: this needs the kernel's trusted keys (CONFIG_TRUSTED_KEYS), which this kernel lacks: the key was sealed with them, or the module was loaded with backend=trusted",
-				  what);
-	case EEXIST:
-		return out_finish(o, TK_EKEYEXISTS,
-				  "%s: a key is already loaded", what);
-	case ENOKEY:
-		return out_finish(o, TK_ENOKEY,
-				  "%s: no key is loaded: run 'tpmkeyctl load' or 'tpmkeyctl activate'",
-				  what);
-	case EBADMSG:
+	if (err == EBADMSG)
 		return out_finish(o, TK_EBADSTATE,
 				  "%s: the state file %s/%s is damaged", what,
 				  ctl->state_dir, TPMKEY_STATE_FILE);
-	case EKEYREJECTED:
-		return out_finish(o, TK_EUNSEAL,
-				  "%s: the TPM cannot unseal the key: it was cleared or replaced, or it is in dictionary-attack lockout or failing. If it was cleared or replaced, restore the key from the backup stick with 'tpmkeyctl restore'; a lockout ends after its recovery time or with 'tpm2_dictionarylockout --clear-lockout'",
-				  what);
-	case EKEYEXPIRED:
-		return out_finish(o, TK_EBOOTCHAIN,
-				  "%s: the boot chain changed since the key was sealed: a bound PCR differs; run 'tpmkeyctl restore' from the backup, or boot the previous chain",
-				  what);
-	case EKEYREVOKED:
-		return out_finish(o, TK_ELOCKED,
-				  "%s: the TPM's boot-phase lock is closed until the next reboot: the key can be loaded only once per boot, before the lock; reboot",
-				  what);
-	case EREMOTEIO:
-		return out_finish(o, TK_ETPMFAIL,
-				  "%s: the TPM is in failure mode; power-cycle the machine",
-				  what);
-	case EALREADY:
-		return out_finish(o, TK_EBACKEDUP,
-				  "%s: the backup of this key has already been made; it can be made only once",
-				  what);
-	case ESTALE:
-		return out_finish(o, TK_EBADBACKUP,
-				  "%s: the backup holds another key than the one loaded",
-				  what);
-	case EPERM:
-		return out_finish(o, TK_EUSAGE, "%s: run tpmkeyctl as root",
-				  what);
-	case EINTR:
-		return out_finish(o, TK_EINTERNAL, "%s: interrupted", what);
-	default:
-		return out_finish(o, TK_EINTERNAL, "%s: %s", what,
-				  strerror(err));
-	}
+	e = errno_exit_find(op_errors, err);
+	if (e)
+		return out_finish(o, e->code, "%s: %s", what, e->text);
+	return out_finish(o, TK_EINTERNAL, "%s: %s", what, strerror(err));
 }
 
 int ctl_stick_error(struct ctl *ctl, int err, const char *text)
 {
-	struct output *o = &ctl->out;
+	const struct errno_exit *e;
 
-	switch (-err) {
-	case ENODEV:
-		return out_finish(o, TK_ENOSTICK,
-				  "no USB storage device is connected: insert exactly one USB stick and run the command again");
-	case ENOTUNIQ:
-		return out_finish(o, TK_EMANYSTICKS,
-				  "more than one USB storage device is connected: remove all but one and run the command again");
-	case EROFS:
-		return out_finish(o, TK_ESTICKRO,
-				  "the USB stick is write-protected: unlock it (write-protect switch) or use another one");
-	case ENOSPC:
-		return out_finish(o, TK_ENOSPACE,
-				  "%s: delete files on it or use another stick",
-				  text);
-	case EBUSY:
-		return out_finish(o, TK_ESTICKBUSY,
-				  "%s; nothing was done", text);
-	case EMEDIUMTYPE:
-		return out_finish(o, TK_ENOFS,
-				  "the USB stick has no usable FAT32 file system (%s): format it with FAT32",
-				  text);
-	default:
-		return out_finish(o, TK_EINTERNAL, "USB stick: %s", text);
-	}
+	e = errno_exit_find(stick_errors, -err);
+	if (!e)
+		return out_finish(&ctl->out, TK_EINTERNAL, "USB stick: %s",
+				  text ? text : strerror(-err));
+	if (!text || !e->after_reason)
+		return out_finish(&ctl->out, e->code, "%s", e->text);
+	return out_finish(&ctl->out, e->code, "%s: %s", text, e->text);
 }
 
 int ctl_usage_error(struct ctl *ctl)

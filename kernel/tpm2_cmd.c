@@ -169,7 +169,9 @@ static int tpmkey_tpm2_append_auth(struct tpmkey_tpm *tpm,
 		return 0;
 	}
 
-	tpmkey_session_new_nonce(s);
+	ret = tpmkey_session_new_nonce(s);
+	if (ret)
+		return ret;
 	if (s->attrs & TPM2_SA_DECRYPT) {
 		len = tpmkey_tpm2b(params, params_len);
 		if (len < 0)
@@ -344,10 +346,12 @@ int tpmkey_tpm2_start_session(struct tpmkey_tpm *tpm, u32 salt_handle,
 	int len, ret;
 
 	memset(s, 0, sizeof(*s));
-	ret = tpmkey_session_salt(salt_point, ephemeral, s->salt);
-	if (ret)
+	ret = tpmkey_session_salt(salt_point, ephemeral, s->salt) ?:
+	      tpmkey_session_new_nonce(s);
+	if (ret) {
+		memzero_explicit(s, sizeof(*s));
 		return ret;
-	tpmkey_session_new_nonce(s);
+	}
 
 	p = tpmkey_tpm2_params(tpm);
 	tpm_buf_append_u16(p, TPMKEY_NONCE_SIZE);

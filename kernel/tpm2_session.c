@@ -32,48 +32,37 @@
  * times, read-only under /sys/module/tpmkey/parameters.  Plain sums: the
  * bench runs one caller at a time.  Production builds have none of this.
  */
-static unsigned long long bench_ns_ecdh, bench_ns_kdf, bench_ns_hmac,
-			  bench_ns_cfb;
-static unsigned long long bench_calls_ecdh, bench_calls_kdf,
-			  bench_calls_hmac, bench_calls_cfb;
-/* The parts of bench_ns_ecdh: transform and private key, public key, Z. */
-static unsigned long long bench_ns_ecdh_setup, bench_ns_ecdh_public,
-			  bench_ns_ecdh_shared;
-module_param(bench_ns_ecdh, ullong, 0444);
-MODULE_PARM_DESC(bench_ns_ecdh, "BENCH BUILD: ns in ECDH (tfm, key generation, shared secret)");
-module_param(bench_ns_ecdh_setup, ullong, 0444);
-MODULE_PARM_DESC(bench_ns_ecdh_setup, "BENCH BUILD: ns allocating the KPP and making the private key");
-module_param(bench_ns_ecdh_public, ullong, 0444);
-MODULE_PARM_DESC(bench_ns_ecdh_public, "BENCH BUILD: ns computing the ephemeral public key");
-module_param(bench_ns_ecdh_shared, ullong, 0444);
-MODULE_PARM_DESC(bench_ns_ecdh_shared, "BENCH BUILD: ns computing the shared secret");
-module_param(bench_ns_kdf, ullong, 0444);
-MODULE_PARM_DESC(bench_ns_kdf, "BENCH BUILD: ns in KDFa and KDFe");
-module_param(bench_ns_hmac, ullong, 0444);
-MODULE_PARM_DESC(bench_ns_hmac, "BENCH BUILD: ns in command and response HMACs");
-module_param(bench_ns_cfb, ullong, 0444);
-MODULE_PARM_DESC(bench_ns_cfb, "BENCH BUILD: ns in AES-128-CFB, without its KDFa");
-module_param(bench_calls_ecdh, ullong, 0444);
-MODULE_PARM_DESC(bench_calls_ecdh, "BENCH BUILD: ECDH salts");
-module_param(bench_calls_kdf, ullong, 0444);
-MODULE_PARM_DESC(bench_calls_kdf, "BENCH BUILD: KDFa and KDFe calls");
-module_param(bench_calls_hmac, ullong, 0444);
-MODULE_PARM_DESC(bench_calls_hmac, "BENCH BUILD: session HMACs");
-module_param(bench_calls_cfb, ullong, 0444);
-MODULE_PARM_DESC(bench_calls_cfb, "BENCH BUILD: parameters en- or decrypted");
+enum tpmkey_bench_part {
+	TPMKEY_BENCH_ECDH,		/* all of the salt's ECDH */
+	TPMKEY_BENCH_KDF,		/* KDFa and KDFe */
+	TPMKEY_BENCH_HMAC,		/* command and response HMACs */
+	TPMKEY_BENCH_CFB,		/* AES-128-CFB, without its KDFa */
+	/* The parts of ECDH: transform and private key, public key, Z. */
+	TPMKEY_BENCH_ECDH_SETUP,
+	TPMKEY_BENCH_ECDH_PUBLIC,
+	TPMKEY_BENCH_ECDH_SHARED,
+	TPMKEY_BENCH_PARTS
+};
+
+static unsigned long long bench_ns[TPMKEY_BENCH_PARTS];
+static unsigned long long bench_calls[TPMKEY_BENCH_PARTS];
+module_param_array(bench_ns, ullong, NULL, 0444);
+MODULE_PARM_DESC(bench_ns, "BENCH BUILD: ns in ecdh,kdf,hmac,cfb,ecdh_setup,ecdh_public,ecdh_shared");
+module_param_array(bench_calls, ullong, NULL, 0444);
+MODULE_PARM_DESC(bench_calls, "BENCH BUILD: calls, as bench_ns (the ECDH parts count none)");
 
 #define TPMKEY_BENCH_START(t)	((t) = ktime_get_ns())
-#define TPMKEY_BENCH_PART(what, t0, t)				\
-	do {							\
-		u64 now_ = ktime_get_ns();			\
-								\
-		bench_ns_##what += now_ - (t0);			\
-		(t) = now_;					\
+#define TPMKEY_BENCH_PART(what, t0, t)					\
+	do {								\
+		u64 now_ = ktime_get_ns();				\
+									\
+		bench_ns[TPMKEY_BENCH_##what] += now_ - (t0);		\
+		(t) = now_;						\
 	} while (0)
-#define TPMKEY_BENCH_ADD(what, t)				\
-	do {							\
-		bench_ns_##what += ktime_get_ns() - (t);	\
-		bench_calls_##what++;				\
+#define TPMKEY_BENCH_ADD(what, t)					\
+	do {								\
+		bench_ns[TPMKEY_BENCH_##what] += ktime_get_ns() - (t);	\
+		bench_calls[TPMKEY_BENCH_##what]++;			\
 	} while (0)
 #else
 #define TPMKEY_BENCH_START(t)	((void)(t))
@@ -147,7 +136,7 @@ static void tpmkey_kdfa(const u8 *key, size_t key_len, const u8 *label,
 		bytes -= n;
 	}
 	memzero_explicit(block, sizeof(block));
-	TPMKEY_BENCH_ADD(kdf, t0);
+	TPMKEY_BENCH_ADD(KDF, t0);
 }
 
 /* KDFe (Part 1, 11.4.10.3) for one SHA-256 block: the ECDH salt. */
@@ -166,7 +155,7 @@ static void tpmkey_kdfe(const u8 *z, const u8 *label, size_t label_len,
 	sha256_update(&sha, party_u, TPMKEY_ECC_COORD_SIZE);
 	sha256_update(&sha, party_v, TPMKEY_ECC_COORD_SIZE);
 	sha256_final(&sha, out);
-	TPMKEY_BENCH_ADD(kdf, t0);
+	TPMKEY_BENCH_ADD(KDF, t0);
 }
 
 /**
@@ -223,7 +212,7 @@ int tpmkey_session_salt(const u8 *tpm_point, u8 *ephemeral, u8 *salt)
 		goto out;
 	kpp_request_set_callback(req, CRYPTO_TFM_REQ_MAY_BACKLOG,
 				 crypto_req_done, &wait);
-	TPMKEY_BENCH_PART(ecdh_setup, t0, t1);
+	TPMKEY_BENCH_PART(ECDH_SETUP, t0, t1);
 
 	sg_init_table(dst, 2);
 	sg_set_buf(&dst[0], z, TPMKEY_ECC_COORD_SIZE);
@@ -233,7 +222,7 @@ int tpmkey_session_salt(const u8 *tpm_point, u8 *ephemeral, u8 *salt)
 	ret = crypto_wait_req(crypto_kpp_generate_public_key(req), &wait);
 	if (ret)
 		goto out;
-	TPMKEY_BENCH_PART(ecdh_public, t1, t2);
+	TPMKEY_BENCH_PART(ECDH_PUBLIC, t1, t2);
 	memcpy(ephemeral, z, 2 * TPMKEY_ECC_COORD_SIZE);
 
 	memcpy(z + 2 * TPMKEY_ECC_COORD_SIZE, tpm_point,
@@ -249,8 +238,8 @@ int tpmkey_session_salt(const u8 *tpm_point, u8 *ephemeral, u8 *salt)
 	ret = crypto_wait_req(crypto_kpp_compute_shared_secret(req), &wait);
 	if (ret)
 		goto out;
-	TPMKEY_BENCH_PART(ecdh_shared, t2, t1);
-	TPMKEY_BENCH_ADD(ecdh, t0);
+	TPMKEY_BENCH_PART(ECDH_SHARED, t2, t1);
+	TPMKEY_BENCH_ADD(ECDH, t0);
 	/* Z is the shared point's x; PartyU is ours, PartyV the TPM's. */
 	tpmkey_kdfe(z, tpmkey_label_secret,
 		    sizeof(tpmkey_label_secret), ephemeral, tpm_point, salt);
@@ -277,9 +266,9 @@ void tpmkey_session_begin(struct tpmkey_session *s)
 }
 
 /* A fresh caller nonce for the next command. */
-void tpmkey_session_new_nonce(struct tpmkey_session *s)
+int tpmkey_session_new_nonce(struct tpmkey_session *s)
 {
-	get_random_bytes(s->nonce_caller, sizeof(s->nonce_caller));
+	return get_random_bytes_wait(s->nonce_caller, sizeof(s->nonce_caller));
 }
 
 /*
@@ -301,7 +290,7 @@ static void tpmkey_session_hmac(const struct tpmkey_session *s,
 	sha256_update(&h.sha, older, TPMKEY_NONCE_SIZE);
 	sha256_update(&h.sha, &attrs, 1);
 	tpmkey_hmac_final(&h, out);
-	TPMKEY_BENCH_ADD(hmac, t0);
+	TPMKEY_BENCH_ADD(HMAC, t0);
 }
 
 /* The command's HMAC over cpHash. */
@@ -377,7 +366,7 @@ static int tpmkey_session_cfb(const struct tpmkey_session *s, const u8 *newer,
 				iv[i] = buf[i];
 		}
 	}
-	TPMKEY_BENCH_ADD(cfb, t0);
+	TPMKEY_BENCH_ADD(CFB, t0);
 out:
 	memzero_explicit(key_iv, sizeof(key_iv));
 	memzero_explicit(ks, sizeof(ks));

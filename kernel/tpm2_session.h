@@ -31,7 +31,7 @@ struct tpmkey_session {
 
 int tpmkey_session_salt(const u8 *tpm_point, u8 *ephemeral, u8 *salt);
 void tpmkey_session_begin(struct tpmkey_session *s);
-void tpmkey_session_new_nonce(struct tpmkey_session *s);
+int tpmkey_session_new_nonce(struct tpmkey_session *s);
 void tpmkey_session_command_hmac(const struct tpmkey_session *s,
 				 const u8 *cphash, u8 *out);
 int tpmkey_session_check_response(struct tpmkey_session *s, const u8 *rphash,

@@ -31,6 +31,16 @@
 #define COUNTER_SIZE	8
 
 /*
+ * A storage key's child that is fixedParent and itself a storage key (the
+ * native backend's per-key object) must have its parent's nameAlg and
+ * symmetric definition (Part 1, 27.2), and the module makes that child
+ * with these.
+ */
+#define SRK_NAME_ALG	TPM2_ALG_SHA256
+#define SRK_SYMMETRIC	{ .algorithm = TPM2_ALG_AES, .keyBits.aes = 128, \
+			  .mode.aes = TPM2_ALG_CFB }
+
+/*
  * The SRK templates of the TCG "TPM 2.0 Provisioning Guidance" (section
  * 7.5.1), which the TCG EK Credential Profile shares for its storage keys.
  * The all-zero unique fields are part of the template: they go into the
@@ -39,14 +49,10 @@
 static const TPM2B_PUBLIC srk_template_ecc = {
 	.publicArea = {
 		.type = TPM2_ALG_ECC,
-		.nameAlg = TPM2_ALG_SHA256,
+		.nameAlg = SRK_NAME_ALG,
 		.objectAttributes = SRK_ATTRS,
 		.parameters.eccDetail = {
-			.symmetric = {
-				.algorithm = TPM2_ALG_AES,
-				.keyBits.aes = 128,
-				.mode.aes = TPM2_ALG_CFB,
-			},
+			.symmetric = SRK_SYMMETRIC,
 			.scheme.scheme = TPM2_ALG_NULL,
 			.curveID = TPM2_ECC_NIST_P256,
 			.kdf.scheme = TPM2_ALG_NULL,
@@ -61,14 +67,10 @@ static const TPM2B_PUBLIC srk_template_ecc = {
 static const TPM2B_PUBLIC srk_template_rsa = {
 	.publicArea = {
 		.type = TPM2_ALG_RSA,
-		.nameAlg = TPM2_ALG_SHA256,
+		.nameAlg = SRK_NAME_ALG,
 		.objectAttributes = SRK_ATTRS,
 		.parameters.rsaDetail = {
-			.symmetric = {
-				.algorithm = TPM2_ALG_AES,
-				.keyBits.aes = 128,
-				.mode.aes = TPM2_ALG_CFB,
-			},
+			.symmetric = SRK_SYMMETRIC,
 			.scheme.scheme = TPM2_ALG_NULL,
 			.keyBits = 2048,
 			.exponent = 0,
@@ -241,8 +243,12 @@ void tk_tpm_close(struct tk_tpm *tpm)
 static int srk_check(struct tk_tpm *tpm, TPM2_HANDLE handle, char *err,
 		     size_t errlen)
 {
+	const TPMT_SYM_DEF_OBJECT want = SRK_SYMMETRIC;
+	TPMT_SYM_DEF_OBJECT symmetric;
 	TPM2B_PUBLIC *pub = NULL;
 	ESYS_TR obj = ESYS_TR_NONE;
+	TPMI_ALG_PUBLIC type;
+	TPMI_ALG_HASH name_alg;
 	TPMA_OBJECT attrs;
 	TSS2_RC rc;
 
@@ -260,12 +266,24 @@ static int srk_check(struct tk_tpm *tpm, TPM2_HANDLE handle, char *err,
 			       "TPM2_ReadPublic of 0x%08x", handle);
 
 	attrs = pub->publicArea.objectAttributes;
+	name_alg = pub->publicArea.nameAlg;
+	symmetric = pub->publicArea.parameters.asymDetail.symmetric;
+	type = pub->publicArea.type;
 	Esys_Free(pub);
 	if ((attrs & PARENT_ATTRS) != PARENT_ATTRS ||
 	    (attrs & TPMA_OBJECT_SIGN_ENCRYPT))
 		return tk_fail(err, errlen, -EEXIST,
 			    "the object at 0x%08x is not a storage key (attributes 0x%08x, need restricted|decrypt|userwithauth without sign); it has been left in place",
 			    handle, attrs);
+	if ((type != TPM2_ALG_ECC && type != TPM2_ALG_RSA) ||
+	    name_alg != SRK_NAME_ALG ||
+	    symmetric.algorithm != want.algorithm ||
+	    symmetric.keyBits.aes != want.keyBits.aes ||
+	    symmetric.mode.aes != want.mode.aes)
+		return tk_fail(err, errlen, -EEXIST,
+			    "the storage key at 0x%08x is not of the TCG template (RSA or ECC, nameAlg SHA-256, AES-128-CFB; it has type 0x%04x, nameAlg 0x%04x, symmetric 0x%04x/%u), so the TPM refuses tpmkey's key object under it; it has been left in place: give another free persistent handle with --parent and tpmkeyctl makes a storage key there",
+			    handle, type, name_alg, symmetric.algorithm,
+			    symmetric.keyBits.aes);
 	return 0;
 }
 

@@ -27,7 +27,7 @@
  *                               of the backup counter through /dev/tpm0
  *                               (timed): one command; SUFFIX is appended to
  *                               the series' names.  With a bench build of
- *                               the module (bench_ns_* parameters), also
+ *                               the module (bench_ns, bench_calls), also
  *                               "BENCH-CPU NAME n=N ecdh_ns=... ..." summed
  *                               over the N LOADs
  *   activate N                  N x { ACTIVATE ioctl (timed), ERASE },
@@ -276,33 +276,48 @@ static void reload(int *fd)
 	}
 }
 
-/* The bench build's counters (kernel/tpm2_session.c, TPMKEY_BENCH). */
+/*
+ * The bench build's counters (kernel/tpm2_session.c, TPMKEY_BENCH): the
+ * arrays bench_ns and bench_calls, indexed alike; the ECDH parts (the last
+ * three) count no calls of their own.
+ */
 static const char *const cpu_names[] = {
 	"ns_ecdh", "ns_kdf", "ns_hmac", "ns_cfb",
 	"ns_ecdh_setup", "ns_ecdh_public", "ns_ecdh_shared",
 	"calls_ecdh", "calls_kdf", "calls_hmac", "calls_cfb",
 };
 #define CPU_COUNT	(sizeof(cpu_names) / sizeof(cpu_names[0]))
+#define CPU_NS		7	/* bench_ns's length */
+#define CPU_CALLS	4	/* what the table takes of bench_calls */
+_Static_assert(CPU_NS + CPU_CALLS == CPU_COUNT, "cpu_names and the arrays");
 
-/* Adds the counters to @sum; 0 if this is not a bench build. */
-static int cpu_read(unsigned long long *sum)
+/* Adds up to @n values of the array parameter @name to @sum. */
+static int cpu_read_array(const char *name, unsigned long long *sum,
+			  unsigned int n)
 {
 	unsigned long long v;
 	char path[128];
 	unsigned int i;
 	FILE *f;
 
-	for (i = 0; i < CPU_COUNT; i++) {
-		snprintf(path, sizeof(path), PARAMS_DIR "bench_%s", cpu_names[i]);
-		f = fopen(path, "r");
-		if (!f)
-			return 0;
-		if (fscanf(f, "%llu", &v) != 1)
+	snprintf(path, sizeof(path), PARAMS_DIR "%s", name);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	for (i = 0; i < n; i++) {
+		if (fscanf(f, i ? ",%llu" : "%llu", &v) != 1)
 			die(path);
-		fclose(f);
 		sum[i] += v;
 	}
+	fclose(f);
 	return 1;
+}
+
+/* Adds the counters to @sum; 0 if this is not a bench build. */
+static int cpu_read(unsigned long long *sum)
+{
+	return cpu_read_array("bench_ns", sum, CPU_NS) &&
+	       cpu_read_array("bench_calls", sum + CPU_NS, CPU_CALLS);
 }
 
 /*

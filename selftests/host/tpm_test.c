@@ -32,6 +32,7 @@
 #define AUTH_COUNTER	0x01000102u
 #define UNWRITTEN	0x01000103u
 #define UNUSED_HANDLE	0x81000004u
+#define P384_SRK_HANDLE	0x81000005u
 #define UNUSED_NV	0x01000104u
 #define OWNER_PASSWORD	"tpmkey-test"
 
@@ -267,6 +268,23 @@ static void test_srk_refusals(struct ctx *c)
 	check(&c->tap, !ret && !created,
 	      "ensure_srk accepts an RSA storage key (ret %d, created %d)",
 	      ret, created);
+
+	/* swtpm_setup --ecc's kind: P-384, SHA-384, AES-256 */
+	ret = sh(c,
+		 "tpm2 createprimary -C o -g sha384 -G ecc384:aes256cfb -c %s/p384.ctx >/dev/null && tpm2 evictcontrol -C o -c %s/p384.ctx 0x%08x",
+		 c->workdir, c->workdir, P384_SRK_HANDLE);
+	check(&c->tap, !ret, "tpm2-tools put a P-384 storage key at 0x%08x",
+	      P384_SRK_HANDLE);
+	tools_flush(c);
+	ret = tk_tpm_ensure_srk(&c->tpm, P384_SRK_HANDLE, &created, c->err,
+				sizeof(c->err));
+	check(&c->tap, ret == -EEXIST && !created &&
+	      strstr(c->err, "TCG template") && strstr(c->err, "--parent"),
+	      "ensure_srk refuses a storage key of another template, naming --parent (%d: %s)",
+	      ret, c->err);
+	ret = sh(c, "tpm2 readpublic -c 0x%08x", P384_SRK_HANDLE);
+	check(&c->tap, !ret && strstr(c->out, "sha384"),
+	      "... and leaves it in place");
 
 	ret = tk_tpm_ensure_srk(&c->tpm, 0x80000000u, &created, c->err,
 				sizeof(c->err));
