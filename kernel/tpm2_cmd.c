@@ -114,6 +114,8 @@ static int tpmkey_tpm2_rc_to_errno(u32 rc)
 	switch (rc) {
 	case TPM2_RC_NV_UNINITIALIZED:
 		return -ENODATA;
+	case TPM2_RC_NV_SPACE:
+		return -ENOSPC;
 	case TPM2_RC_NV_DEFINED:
 		return -EEXIST;
 	case TPM2_RC_PCR_CHANGED:
@@ -622,8 +624,9 @@ int tpmkey_tpm2_nv_increment(struct tpmkey_tpm *tpm, u32 index,
  * @object: a loaded object to persist, or the persistent handle to evict
  * @persistent: the persistent handle
  *
- * Return: 0, -EEXIST @persistent is taken, -ENOENT @object does not
- * exist, or another negative errno.
+ * Return: 0, -EEXIST @persistent is taken, -ENOSPC the TPM has no room
+ * for another persistent object, -ENOENT @object does not exist, or
+ * another negative errno.
  */
 int tpmkey_tpm2_evict(struct tpmkey_tpm *tpm, u32 object, u32 persistent)
 {

@@ -140,7 +140,13 @@ static int tpmkey_load(struct tpmkey_tpm *tpm, u32 parent, const u8 *blob,
 	return ret;
 }
 
-/* Persists @object at the first free tpmkey handle. */
+/*
+ * Persists @object at the first free tpmkey handle: -ENOSPC when all of
+ * them are taken or the TPM's NV is full.  Objects whose state files are
+ * gone (a power cut between ACTIVATE and the state write) are left for
+ * the administrator: the module cannot tell them from a key whose state
+ * lives elsewhere.
+ */
 static int tpmkey_persist(struct tpmkey_tpm *tpm, u32 object, u32 *handle)
 {
 	unsigned int i;

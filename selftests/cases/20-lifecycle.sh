@@ -195,6 +195,31 @@ check "the storage key is an ECC restricted decryption key" \
 tpmkeyctl erase --yes >/dev/null
 out=$(tpmkeyctl --json activate)
 check "a second activate reuses it" sh -c "echo '$out' | grep -q '\"srk_created\":false'"
+if [ "$TPMKEY_EXPECT_BACKEND" = tpm2 ]; then
+	# No room for a key object: tpmkey's 16 handles taken (by copies of
+	# a primary key here; in the field, objects of keys whose state
+	# files were lost), or the TPM's persistent space full first.
+	tpmkeyctl erase --yes >/dev/null
+	tpm2 createprimary -C o -G ecc -c /tmp/filler.ctx >/dev/null 2>&1
+	n=0
+	for i in 0 1 2 3 4 5 6 7 8 9 a b c d e f; do
+		tpm2 evictcontrol -C o -c /tmp/filler.ctx 0x81746b0$i >/dev/null 2>&1 &&
+			n=$((n + 1))
+	done
+	tpm2 flushcontext -t >/dev/null 2>&1
+	echo "# $n of tpmkey's 16 handles filled"
+	tpmkeyctl activate >/tmp/out 2>&1; rc=$?
+	sed 's/^/# /' /tmp/out
+	check "activate with no room for the key object exits 3 ($rc)" test $rc -eq 3
+	check "... names the way out, and the danger" \
+		sh -c 'grep -q "tpm2_evictcontrol -C o -c HANDLE" /tmp/out && grep -q "destroys the key" /tmp/out'
+	check "... and left no key, no state file" \
+		sh -c '! keyctl search @u logon tpmkey:dek && test ! -e /var/lib/tpmkey/key.state'
+	for i in 0 1 2 3 4 5 6 7 8 9 a b c d e f; do
+		tpm2 evictcontrol -C o -c 0x81746b0$i >/dev/null 2>&1
+	done
+	expect "with the handles free again, activate works" 0 tpmkeyctl activate
+fi
 guest_finish
 G
 )
