@@ -26,7 +26,12 @@
 #   make lint         W=1, sparse and checkpatch on the module
 #   make bench        TPM commands, times, dm-crypt and KDF figures against
 #                     the trusted-key floor: bench/results.md (a report,
-#                     not a test; TPMKEY_BENCH_KERNEL, default 6.1)
+#                     not a test; TPMKEY_BENCH_KERNEL, default 6.1), then
+#                     make bench-debian's boots
+#   make bench-debian boot time and TPM commands of a Debian 12 image,
+#                     tpmkey against systemd-cryptenroll's TPM2 token
+#                     (TPMKEY_BENCH_DEBIAN_BOOTS, default 5 of each; about
+#                     15 minutes): a section of bench/results.md
 #   make clean
 #
 #   make install      the helper, man page, init script, systemd unit,
@@ -76,6 +81,10 @@ lint: deps
 
 bench: deps
 	scripts/bench
+	selftests/debian/bench-boot
+
+bench-debian: deps
+	selftests/debian/bench-boot
 
 check-debug: deps
 	TPMKEY_KERNELS=6.1-debug selftests/run
@@ -301,7 +310,7 @@ deb:
 lintian-deb: deb
 	lintian --fail-on error,warning --pedantic -I "$(DEB_DIR)"/*.changes
 
-.PHONY: dkms-version all module helper deps demo check check-all check-debug check-soak lint bench clean install uninstall \
+.PHONY: dkms-version all module helper deps demo check check-all check-debug check-soak lint bench bench-debian clean install uninstall \
 	modules_install dkms-source dkms-install dkms-uninstall deb lintian-deb \
 	check-debian check-debian-full
 
