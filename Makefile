@@ -18,7 +18,7 @@
 #   make check-soak   1000 lifecycle cycles and 8 concurrent processes on
 #                     the debug kernel
 #   make check-faults    allocation failures at every fault point of every
-#                        ioctl, on the debug kernel (about 2 minutes)
+#                        ioctl, on the debug kernel (3-4 minutes)
 #   make check-powercut  power cuts at POWERCUT_N (100) points during backup,
 #                        activate, restore and erase, the TPM killed at
 #                        TPMKILL_N (10) points during backup, activate,
@@ -121,7 +121,7 @@ POWERCUT_KERNEL ?= 6.1
 # check-faults runs with the module's own TPM2 backend: with trusted keys
 # the kernel's tpm2_flush_context() leaves the sealed object in the TPM
 # when its own allocation fails, and every later load fails until a reboot
-# (selftests/faults -k 6.1-debug shows it; Documentation/testing.rst).
+# (selftests/faults -k 6.1-debug+trusted shows it; Documentation/testing.rst).
 check-faults: deps
 	selftests/vm/prepare 6.1-debug
 	selftests/faults -k 6.1-debug+tpm2

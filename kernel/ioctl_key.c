@@ -233,9 +233,14 @@ static int tpmkey_same_key(struct tpmkey_device *tk, const u8 *key_id,
 	return -ESTALE;
 }
 
-/* Replaces the loaded key's state by a resealed one; tk->lock held. */
-static void tpmkey_reseal_commit(struct tpmkey_device *tk,
-				 struct tpmkey_install *in)
+/*
+ * Replaces the loaded key's state by a resealed one; tk->lock held.  The
+ * old object must go, or every copy of the old state (perhaps bound to
+ * fewer PCRs) would still load and ERASE would miss it: if it cannot be
+ * evicted, the new object is and the reseal fails, changing nothing.
+ */
+static int tpmkey_reseal_commit(struct tpmkey_device *tk,
+				struct tpmkey_install *in)
 {
 	const struct tpmkey_backend *old = tpmkey_backend(tk->info.backend);
 	int ret = 0;
@@ -246,14 +251,18 @@ static void tpmkey_reseal_commit(struct tpmkey_device *tk,
 	 */
 	if (old->evict && tk->info.key_handle != in->info.key_handle)
 		ret = old->evict(&tk->info);
-	if (ret && ret != -ENOENT)
-		pr_warn("key %*phN resealed, but its old TPM object 0x%08x stays (%d): erase it with tpm2_evictcontrol\n",
+	if (ret && ret != -ENOENT) {
+		pr_warn("key %*phN not resealed: its old TPM object 0x%08x could not be evicted (%d)\n",
 			TPMKEY_KEY_ID_SIZE, tk->info.key_id,
 			tk->info.key_handle, ret);
+		tpmkey_install_undo(in);
+		return tpmkey_tpm_refused(ret);
+	}
 	tk->info = in->info;
 	pr_info("key %*phN resealed: TPM object 0x%08x, PCRs 0x%06x\n",
 		TPMKEY_KEY_ID_SIZE, in->info.key_id, in->info.key_handle,
 		in->info.pcr_mask);
+	return 0;
 }
 
 long tpmkey_ioctl_reseal(struct tpmkey_device *tk, void __user *uarg)
@@ -308,7 +317,7 @@ long tpmkey_ioctl_reseal(struct tpmkey_device *tk, void __user *uarg)
 	if (ret)
 		tpmkey_install_undo(&in);
 	else
-		tpmkey_reseal_commit(tk, &in);
+		ret = tpmkey_reseal_commit(tk, &in);
 out_unlock:
 	tpmkey_end(tk);
 out_free:

@@ -220,6 +220,13 @@ int tpmkey_session_salt(const u8 *tpm_point, u8 *ephemeral, u8 *salt)
 	kpp_request_set_input(req, NULL, 0);
 	kpp_request_set_output(req, dst, 2 * TPMKEY_ECC_COORD_SIZE);
 	ret = crypto_wait_req(crypto_kpp_generate_public_key(req), &wait);
+	/*
+	 * 6.1's ecc_make_pub_key() turns any failure of its key check into
+	 * -EAGAIN, which means a TPM lockout here; for a key the KPP just
+	 * made, only a failed allocation can fail that check.
+	 */
+	if (ret == -EAGAIN)
+		ret = -ENOMEM;
 	if (ret)
 		goto out;
 	TPMKEY_BENCH_PART(ECDH_PUBLIC, t1, t2);
