@@ -134,6 +134,14 @@ int ctl_derive_kek(struct ctl *ctl, bool confirm, const struct tpmkey_kdf *kdf,
 /* Reads TPMKEY.BAK, checks its header, asks the password, derives. */
 int ctl_backup_kek(struct ctl *ctl, void *file, size_t *len, uint8_t *kek);
 
+/*
+ * spawn.c: runs argv[0] (a full path) with standard input from /dev/null
+ * and its standard output on our standard error (/dev/null if @quiet).
+ * Its exit status, 128 + the signal that killed it, or -errno if it
+ * could not be started.
+ */
+int ctl_spawn(char *const argv[], bool quiet);
+
 int cmd_status(struct ctl *ctl);
 int cmd_activate(struct ctl *ctl);
 int cmd_load(struct ctl *ctl);
