@@ -23,7 +23,7 @@ enum ctl_opt {
 	O_END = 0,
 	O_JSON, O_KEY_SIZE, O_PCRS, O_PARENT, O_NV_INDEX, O_TCTI, O_YES,
 	O_WIPE, O_PASSWORD_FD, O_PASSWORD_FILE, O_WAIT, O_KDF_TIME,
-	O_KDF_MEMORY, O_KDF_LANES, O_TRUST_KDF,
+	O_KDF_MEMORY, O_KDF_LANES, O_TRUST_KDF, O_NO_UPDATE_INITRAMFS,
 	O_COUNT
 };
 
@@ -97,6 +97,7 @@ struct ctl {
 	bool pcrs_given;
 	bool yes, wipe;
 	bool trust_kdf;		/* --trust-kdf: no cost check of the file's KDF */
+	bool no_update_initramfs; /* --no-update-initramfs */
 };
 
 /* commands.c */
@@ -141,6 +142,13 @@ int ctl_backup_kek(struct ctl *ctl, void *file, size_t *len, uint8_t *kek);
  * could not be started.
  */
 int ctl_spawn(char *const argv[], bool quiet);
+
+/*
+ * initramfs.c: after activate, restore, reseal or erase changed the
+ * state file, "update-initramfs -u -k all" where the initramfs holds a
+ * copy of it.  Never changes the command's exit status.
+ */
+void ctl_update_initramfs(struct ctl *ctl);
 
 int cmd_status(struct ctl *ctl);
 int cmd_activate(struct ctl *ctl);

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Running the system's own tools: "modprobe tpmkey" when /dev/tpmkey is
- * missing (run.c).  Their standard output goes to tpmkeyctl's standard
- * error, so that --json keeps stdout to its one object.
+ * missing (run.c) and "update-initramfs -u -k all" after the state file
+ * changed (initramfs.c).  Their standard output goes to tpmkeyctl's
+ * standard error, so that --json keeps stdout to its one object.
  */
 #include <errno.h>
 #include <fcntl.h>
