@@ -46,5 +46,6 @@ int cmd_activate(struct ctl *ctl)
 		out_info(o, "It is bound to PCRs %s of this boot.", pcrs);
 	out_info(o, "The key is in the keyring as logon:%s.", TPMKEY_KEYRING_DESC);
 	out_info(o, "Make the backup now: tpmkeyctl backup. Until then, if the TPM fails, the data is lost.");
+	ctl_update_initramfs(ctl);
 	return out_finish(o, TK_OK, NULL);
 }

@@ -162,6 +162,13 @@ static int set_trust_kdf(struct ctl *ctl, const char *arg)
 	return TK_OK;
 }
 
+static int set_no_update_initramfs(struct ctl *ctl, const char *arg)
+{
+	(void)arg;
+	ctl->no_update_initramfs = true;
+	return TK_OK;
+}
+
 const struct ctl_option ctl_options[O_COUNT] = {
 	[O_JSON] = { "json", 'j', false, NULL, set_json },
 	[O_KEY_SIZE] = { "key-size", 's', true, "32|64", set_key_size },
@@ -179,6 +186,8 @@ const struct ctl_option ctl_options[O_COUNT] = {
 	[O_KDF_MEMORY] = { "kdf-memory", 0, true, "KIB", set_kdf_memory },
 	[O_KDF_LANES] = { "kdf-lanes", 0, true, "N", set_kdf_lanes },
 	[O_TRUST_KDF] = { "trust-kdf", 0, false, NULL, set_trust_kdf },
+	[O_NO_UPDATE_INITRAMFS] = { "no-update-initramfs", 0, false, NULL,
+				    set_no_update_initramfs },
 };
 
 #define TPM_OPTS O_PARENT, O_NV_INDEX, O_TCTI
@@ -190,11 +199,12 @@ const struct command ctl_commands[] = {
 	  "show the TPM, the module and the key", { O_JSON } },
 	{ "activate", FULL(cmd_activate), CHANGES | MAKE_STATE_DIR, "", 0, 0,
 	  "create a new TPM-sealed key",
-	  { O_KEY_SIZE, O_PCRS, TPM_OPTS } },
+	  { O_KEY_SIZE, O_PCRS, TPM_OPTS, O_NO_UPDATE_INITRAMFS } },
 	{ "load", cmd_load, CHANGES | BOOT, "", 0, 0,
 	  "load the key into the keyring (at boot)", { O_END } },
 	{ "erase", FULL(cmd_erase), CHANGES | NEED_STATUS, "", 0, -1,
-	  "destroy the key (initialize all data)", { O_YES, O_WIPE } },
+	  "destroy the key (initialize all data)",
+	  { O_YES, O_NO_UPDATE_INITRAMFS, O_WIPE } },
 	{ "backup", FULL(cmd_backup), CHANGES | NEED_STATUS, "", 0, 0,
 	  "the one-time backup to a USB stick",
 	  { PASSWORD_OPTS, O_KDF_TIME, O_KDF_MEMORY, O_KDF_LANES, O_TCTI } },
@@ -203,9 +213,11 @@ const struct command ctl_commands[] = {
 	  { PASSWORD_OPTS, O_TRUST_KDF } },
 	{ "restore", FULL(cmd_restore), CHANGES | NEED_STATUS | MAKE_STATE_DIR, "",
 	  0, 0, "bring the key back on a new TPM",
-	  { PASSWORD_OPTS, O_TRUST_KDF, O_PCRS, TPM_OPTS } },
+	  { PASSWORD_OPTS, O_TRUST_KDF, O_PCRS, TPM_OPTS,
+	    O_NO_UPDATE_INITRAMFS } },
 	{ "reseal", FULL(cmd_reseal), CHANGES | NEED_STATUS, "", 0, 0,
-	  "seal the loaded key again (other PCRs)", { O_PCRS } },
+	  "seal the loaded key again (other PCRs)",
+	  { O_PCRS, O_NO_UPDATE_INITRAMFS } },
 	{ "open", FULL(cmd_open), NEED_DEVICE | NEED_STATUS | AUDIT, "DEVICE NAME",
 	  2, 2, "map DEVICE with dm-crypt and the key", { O_END } },
 	{ "close", FULL(cmd_close), AUDIT, "NAME", 1, 1,

@@ -23,7 +23,7 @@ enum ctl_opt {
 	O_END = 0,
 	O_JSON, O_KEY_SIZE, O_PCRS, O_PARENT, O_NV_INDEX, O_TCTI, O_YES,
 	O_WIPE, O_PASSWORD_FD, O_PASSWORD_FILE, O_WAIT, O_KDF_TIME,
-	O_KDF_MEMORY, O_KDF_LANES, O_TRUST_KDF,
+	O_KDF_MEMORY, O_KDF_LANES, O_TRUST_KDF, O_NO_UPDATE_INITRAMFS,
 	O_COUNT
 };
 
@@ -97,6 +97,7 @@ struct ctl {
 	bool pcrs_given;
 	bool yes, wipe;
 	bool trust_kdf;		/* --trust-kdf: no cost check of the file's KDF */
+	bool no_update_initramfs; /* --no-update-initramfs */
 };
 
 /* commands.c */
@@ -133,6 +134,21 @@ int ctl_derive_kek(struct ctl *ctl, bool confirm, const struct tpmkey_kdf *kdf,
 		   const uint8_t salt[TPMKEY_BACKUP_SALT_SIZE], uint8_t *kek);
 /* Reads TPMKEY.BAK, checks its header, asks the password, derives. */
 int ctl_backup_kek(struct ctl *ctl, void *file, size_t *len, uint8_t *kek);
+
+/*
+ * spawn.c: runs argv[0] (a full path) with standard input from /dev/null
+ * and its standard output on our standard error (/dev/null if @quiet).
+ * Its exit status, 128 + the signal that killed it, or -errno if it
+ * could not be started.
+ */
+int ctl_spawn(char *const argv[], bool quiet);
+
+/*
+ * initramfs.c: after activate, restore, reseal or erase changed the
+ * state file, "update-initramfs -u -k all" where the initramfs holds a
+ * copy of it.  Never changes the command's exit status.
+ */
+void ctl_update_initramfs(struct ctl *ctl);
 
 int cmd_status(struct ctl *ctl);
 int cmd_activate(struct ctl *ctl);

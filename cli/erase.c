@@ -119,5 +119,6 @@ int cmd_erase(struct ctl *ctl)
 	out_info(o, "Key %s erased; protection is inactive.", id);
 	if (!ctl->wipe)
 		out_info(o, "A backup made earlier can still restore this key: destroy the stick, or use 'erase --wipe DEVICE...' to destroy the encrypted data too.");
+	ctl_update_initramfs(ctl);
 	return out_finish(o, TK_OK, NULL);
 }

@@ -48,6 +48,7 @@ int cmd_reseal(struct ctl *ctl)
 	tpmkey_format_pcrs(mask, pcrs, sizeof(pcrs));
 	out_field_str(o, "key_id", id);
 	out_field_str(o, "pcrs", pcrs);
+	ctl_update_initramfs(ctl);
 	return out_finish(o, TK_OK, "Sealed key %s again%s%s.", id,
 			  mask ? " to PCRs " : " (no platform PCRs)",
 			  mask ? pcrs : "");

@@ -61,6 +61,7 @@ static int restore_with(struct ctl *ctl, const uint8_t *kek, const void *file,
 		return ret;
 	tpmkey_format_id(key_id, id);
 	out_field_str(&ctl->out, "key_id", id);
+	ctl_update_initramfs(ctl);
 	return out_finish(&ctl->out, TK_OK,
 			  "Restored key %s and sealed it to this TPM; it is loaded. Its backup exists, so no further backup is possible.",
 			  id);

@@ -116,10 +116,68 @@ static int check_state_dir(struct ctl *ctl)
 	return TK_OK;
 }
 
+/* The kernel's own module loader (request_module()'s), else /sbin's. */
+static void modprobe_path(char *path, size_t size)
+{
+	FILE *f = fopen("/proc/sys/kernel/modprobe", "re");
+
+	if (!f || !fgets(path, size, f) || path[0] != '/')
+		snprintf(path, size, "/sbin/modprobe");
+	path[strcspn(path, "\n")] = '\0';
+	if (f)
+		fclose(f);
+}
+
+/*
+ * /dev/tpmkey is missing: the module is not loaded.  A command run by
+ * the administrator loads it, so that the first "tpmkeyctl activate"
+ * after the packages are installed works (no key yet, so nothing loaded
+ * it at boot).  The boot path (load, status) leaves that to the boot
+ * scripts, which have their own fallbacks.  TK_OK once the device is
+ * there, -ENOENT if nothing was tried, or finished.
+ */
+static int load_module(struct ctl *ctl)
+{
+	char path[256];
+	char *argv[] = { path, "tpmkey", NULL };
+	int i, ret;
+
+	if ((ctl->cmd->needs & BOOT) || geteuid() != 0)
+		return -ENOENT;
+	modprobe_path(path, sizeof(path));
+	if (!ctl->out.quiet)
+		fprintf(stderr, "tpmkeyctl: %s does not exist: loading the module (modprobe tpmkey)\n",
+			TPMKEY_DEVICE_PATH);
+	ret = ctl_spawn(argv, ctl->out.quiet);
+	if (ret < 0)
+		return out_finish(&ctl->out, TK_ENOTPM,
+				  "%s does not exist and %s cannot run: %s; load the module (modprobe tpmkey)",
+				  TPMKEY_DEVICE_PATH, path, strerror(-ret));
+	if (ret)
+		return out_finish(&ctl->out, TK_ENOTPM,
+				  "%s does not exist and 'modprobe tpmkey' failed (exit %d): is the module built for this kernel ('dkms status' lists what tpmkey-dkms built), and signed where Secure Boot requires it?",
+				  TPMKEY_DEVICE_PATH, ret);
+	/* devtmpfs makes the node at once; plain udev may take a moment. */
+	for (i = 0; i < 40 && access(TPMKEY_DEVICE_PATH, F_OK); i++)
+		usleep(50 * 1000);
+	if (access(TPMKEY_DEVICE_PATH, F_OK))
+		return out_finish(&ctl->out, TK_ENOTPM,
+				  "'modprobe tpmkey' succeeded, but %s did not appear",
+				  TPMKEY_DEVICE_PATH);
+	return TK_OK;
+}
+
 static int open_device(struct ctl *ctl)
 {
 	int ret = tpmkey_open();
 
+	if (ret == -ENOENT) {
+		ret = load_module(ctl);
+		if (ret > 0)
+			return ret;
+		if (!ret)
+			ret = tpmkey_open();
+	}
 	if (ret >= 0) {
 		ctl->fd = ret;
 		return TK_OK;
