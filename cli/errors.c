@@ -59,7 +59,7 @@ static const struct errno_exit {
 	{ .err = ENODEV, .code = TK_ENOTPM,
 	  .text = "no TPM 2.0 found" },
 	{ .err = ENOPKG, .code = TK_ENOTPM,
-	  .text = "this needs the kernel's trusted keys (CONFIG_TRUSTED_KEYS), which this kernel lacks: the key was sealed with them, or the module was loaded with backend=trusted" },
+	  .text = "the kernel lacks what the key's sealing backend needs: ECDH P-256 for the tpm2 backend (CONFIG_CRYPTO_ECDH, the ecdh_generic module: is it in the initramfs?), or trusted keys (CONFIG_TRUSTED_KEYS) for a key sealed with them or a module loaded with backend=trusted; 'tpmkeyctl status' shows the backends" },
 	/* the key in the kernel */
 	{ .err = EEXIST, .code = TK_EKEYEXISTS,
 	  .text = "a key is already loaded" },
