@@ -14,6 +14,8 @@
 #     the device back; reseal before the change keeps it loading;
 #   - a copy of key.state put back after erase does not load (16); the
 #     backup still restores.
+# Under +trusted (the trusted-keys backend forced) only what that backend
+# does instead: no lock, no bound PCRs.
 . "$(dirname "$0")/../lib.sh"
 
 cat >"$CASE_TMP/pre.sh" <<'G'
@@ -58,6 +60,38 @@ lvm() {		# lvm PARAMS VM-RUN-ARGS...
 	shift
 	vm --env "LOCK_PARAMS=$params" "$@"
 }
+
+# Under the trusted-keys backend (vm-run -k KERNEL+trusted) there is no
+# lock to test: what the case checks instead is that it says so and does
+# what it says (one boot), then it skips the rest.
+case $KERNEL in
+*+trusted)
+	s=$(guest trusted.sh <<'G'
+expect "trusted keys: activate" 0 tpmkeyctl activate
+check "... status: no protections, no lock, lock PCR 0" sh -c \
+	'tpmkeyctl --json status | grep -q "\"lock_pcr\":0,\"lock_closed\":false,.*\"backend\":\"trusted\",.*\"protections\":\"\""'
+check "... the lock PCR (13) was not extended" \
+	sh -c 'tpm2 pcrread sha256:13 | grep -q "13: 0x0*$"'
+cp $st/key.state /tmp/k.state
+rc=0; tpmkeyctl reseal --pcrs 8 || rc=$?
+check "... reseal --pcrs 8 refused (exit $rc): no policy to bind PCRs with" test $rc -ne 0
+check "... and the state is unchanged" cmp -s $st/key.state /tmp/k.state
+rmmod tpmkey && tpmkey_insmod $LOCK_PARAMS
+expect "... no lock: a second load in the same boot works" 0 command tpmkeyctl load
+check "... the lock PCR (13) still not extended" \
+	sh -c 'tpm2 pcrread sha256:13 | grep -q "13: 0x0*$"'
+rmmod tpmkey && tpmkey_insmod $LOCK_PARAMS && rm $st/key.state
+rc=0; tpmkeyctl activate --pcrs 8 || rc=$?
+check "activate --pcrs 8 refused (exit $rc)" test $rc -ne 0
+check "... no state file, no key" sh -c "! test -e $st/key.state && ! keyctl search @u logon tpmkey:dek"
+G
+	)
+	lvm "lock_pcr=13" --state-disk "$CASE_TMP/state-trusted.img" "$s" ||
+		case_failed=1
+	pass "the boot-phase lock # SKIP the trusted-keys backend has none"
+	finish
+	;;
+esac
 
 d=$CASE_TMP/lock
 mkdir -p "$d"
