@@ -7,12 +7,12 @@
 # P-256 point of ECC public areas.
 #
 # Each attack is one function taking what must happen:
-#   expect_success  the attack works (the protection is off: today's
-#                   module, which has no sessions, or test_no_sessions=1)
+#   expect_success  the attack works (the protection is off: the
+#                   test-only test_no_sessions=1, or trusted keys)
 #   expect_refusal  the attack fails: no window of the traffic unwraps the
 #                   DEK; BACKUP and LOAD refuse, nothing is spent or loaded
 # and the module parameters for every insmod in its boots.  The calls at
-# the end say which; see "Switching to the protected expectation" in
+# the end say which; see "The protected and unprotected halves" in
 # Documentation/testing.rst.
 . "$(dirname "$0")/../lib.sh"
 
@@ -136,7 +136,7 @@ G
 
 # passthrough_test: tpm-proxy without a rule: activate, backup (boot 1),
 # load and a refused second backup (boot 2) work through it, and its own
-# log, the second sniffer, gives the KMK (the module has no sessions).
+# log, the second sniffer, gives no KMK (the module's sessions).
 passthrough_test() {
 	local d=$CASE_TMP/pass s
 	mkdir -p "$d"
