@@ -8,8 +8,8 @@
 #   make check-debug  every test on the debug kernel (KASAN, kmemleak,
 #                     lockdep, fault injection; ~25 min); not in make check
 #   make check-all    make check, plus the project's kernels with the
-#                     native backend forced (backend=tpm2) and every
-#                     scenario on real Debian images (selftests/debian)
+#                     trusted-keys backend forced (backend=trusted) and
+#                     every scenario on real Debian images (selftests/debian)
 #   make check-debian, check-debian-full
 #                     the Debian packages on real Debian 12 images only:
 #                     make check's smoke test, or every scenario
@@ -89,10 +89,11 @@ bench-debian: deps
 check-debug: deps
 	TPMKEY_KERNELS=6.1-debug selftests/run
 
-# make check's kernels and the project's kernels with the native backend
-# forced (module parameter backend=tpm2).
+# make check's kernels and the project's kernels with the trusted-keys
+# backend forced (module parameter backend=trusted): "auto" picks the
+# native one everywhere, so only this runs every case on trusted keys.
 check-all: deps
-	TPMKEY_KERNELS="6.1 6.12 6.1+tpm2 6.12+tpm2 debian-6.1 debian-6.12" \
+	TPMKEY_KERNELS="6.1 6.12 6.1+trusted 6.12+trusted debian-6.1 debian-6.12" \
 		TPMKEY_DEBIAN=full selftests/run
 
 # The Debian packages on real Debian 12 images alone (selftests/debian):

@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # One-time backup to one USB stick, verify, restore onto a replacement TPM,
-# rollback attempts, and every way backup and restore can fail.
+# rollback attempts, every way backup and restore can fail, and a stick
+# that fails after the backup was spent (the kept, unsaved file).
 . "$(dirname "$0")/../lib.sh"
 
 tpm=$CASE_TMP/tpm
@@ -239,5 +240,69 @@ expect "the undamaged file restores" 0 tpmkeyctl restore --password-file /tmp/pw
 G
 )
 vm "${t3[@]}" --stick "$CASE_TMP/damage.img" "$s" || case_failed=1
+
+# 6. The stick fails after the backup was spent: QEMU's blkdebug fails
+#    every read of the clusters the files written next take (the stick
+#    holds a file, so that they lie apart from the root directory), so
+#    the stick mounts, passes the probe write, takes the file, and cannot
+#    read it back.  The encrypted file must be kept, root only, and be a
+#    valid backup.
+mkstick "$CASE_TMP/s-fail.img"
+head -c 262144 /dev/urandom >"$CASE_TMP/photos"
+mcopy -i "$CASE_TMP/s-fail.img" "$CASE_TMP/photos" ::PHOTOS.DAT
+"$vmdir/stick-fault" "$CASE_TMP/s-fail.img" "$CASE_TMP/s-fail.cfg" ||
+	fail "stick-fault"
+sed -n 1p "$CASE_TMP/s-fail.cfg"	# a "# " comment line
+mkstick "$CASE_TMP/s-good.img"
+s=$(guest unsaved.sh <<'G'
+unsaved=/var/lib/tpmkey/TPMKEY.BAK.unsaved
+counter() {
+	local hex
+	hex=$(tpm2 nvread 0x01746b01 -C o -s 8 2>/dev/null | od -An -tx1 | tr -d ' \n')
+	[ -n "$hex" ] && echo $((0x$hex))
+}
+key_id() { tpmkeyctl --json status | sed -n 's/.*"key_id":"\([0-9a-f]*\)".*/\1/p'; }
+tpmkeyctl activate >/dev/null
+id=$(key_id)
+wait_for_sticks 1
+before=$(counter)
+got=0
+tpmkeyctl backup --password-file /tmp/pw $KDF >/tmp/out 2>&1 || got=$?
+sed 's/^/# /' /tmp/out
+check "stick unreadable after the write: backup exits 1 ($got)" test $got -eq 1
+check "... after the backup was spent (counter $before -> $(counter))" \
+	test "$(counter)" = $((before + 1))
+check "... status says the backup is made" json_field backup_made true
+check "... the message names the kept file $unsaved" \
+	grep -q "kept in $unsaved" /tmp/out
+check "... which is there: 224 bytes, mode 0600, owned by root" \
+	test "$(stat -c '%s %a %u %g' $unsaved)" = "224 600 0 0"
+cp $unsaved /tmp/kept
+expect "... a second backup exits 6 (already made)" 6 \
+	tpmkeyctl backup --password-file /tmp/pw $KDF
+check "... and leaves the kept file as it was" cmp -s $unsaved /tmp/kept
+new_stick GOOD
+mount /dev/sda /mnt && cp $unsaved /mnt/TPMKEY.BAK && umount /mnt
+expect "the kept file copied to a good stick: verify-backup" 0 \
+	tpmkeyctl verify-backup --password-file /tmp/pw
+expect "... with a wrong password exits 13" 13 \
+	tpmkeyctl verify-backup --password-file /tmp/bad
+rmmod tpmkey && tpmkey_insmod
+mv /var/lib/tpmkey/key.state /tmp/old.state
+expect "... restore from it" 0 tpmkeyctl restore --password-file /tmp/pw
+check "... brings back the same key ($id)" test "$(key_id)" = "$id"
+G
+)
+vm --tpm "$CASE_TMP/tpm4" --state-disk "$CASE_TMP/state4.img" \
+	--stick "$CASE_TMP/s-fail.img,blkdebug=$CASE_TMP/s-fail.cfg" \
+	--on "GOOD=qmp unplug usbstick0 && qmp plug good $CASE_TMP/s-good.img" \
+	"$s" || case_failed=1
+# On the host: what the failing stick took is what was kept.
+rm -f "$CASE_TMP/written" "$CASE_TMP/kept"
+mcopy -i "$CASE_TMP/s-fail.img" ::/TPMKEY.BAK "$CASE_TMP/written" 2>/dev/null
+debugfs -R "dump /TPMKEY.BAK.unsaved $CASE_TMP/kept" "$CASE_TMP/state4.img" \
+	>/dev/null 2>&1
+check "the failing stick took the file it could not read back: the kept one" \
+	sh -c "test -s '$CASE_TMP/kept' && cmp -s '$CASE_TMP/written' '$CASE_TMP/kept'"
 
 finish

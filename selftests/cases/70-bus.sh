@@ -7,12 +7,12 @@
 # P-256 point of ECC public areas.
 #
 # Each attack is one function taking what must happen:
-#   expect_success  the attack works (the protection is off: today's
-#                   module, which has no sessions, or test_no_sessions=1)
+#   expect_success  the attack works (the protection is off: the
+#                   test-only test_no_sessions=1, or trusted keys)
 #   expect_refusal  the attack fails: no window of the traffic unwraps the
 #                   DEK; BACKUP and LOAD refuse, nothing is spent or loaded
 # and the module parameters for every insmod in its boots.  The calls at
-# the end say which; see "Switching to the protected expectation" in
+# the end say which; see "The protected and unprotected halves" in
 # Documentation/testing.rst.
 . "$(dirname "$0")/../lib.sh"
 
@@ -66,21 +66,31 @@ from_disk() {
 	[ -s "$CASE_TMP/$2" ]
 }
 
-# sniffed NAME EXPECT LOG STATE: sniff-kmk's verdict as a test point.
+# sniffed NAME EXPECT LOG STATE [WHERE]: sniff-kmk's verdict as a test
+# point; with WHERE, a recovered KMK must have been found (also) there
+# (e.g. "command Create": in a command that sealed it).
 sniffed() {
-	local name=$1 expect=$2 log=$3 state=$4 rc=0
+	local name=$1 expect=$2 log=$3 state=$4 where=${5:-} rc=0
 	"$tools/sniff-kmk" "$log" "$state" >"$CASE_TMP/sniff.out" 2>&1 || rc=$?
 	sed 's/^/# /' "$CASE_TMP/sniff.out"
 	case $expect:$rc in
-	expect_success:0) pass "$name: sniff-kmk recovers the KMK from the bus" ;;
+	expect_success:0)
+		if [ -z "$where" ] ||
+		   grep -q "^KMK found at .*: $where " "$CASE_TMP/sniff.out"; then
+			pass "$name: sniff-kmk recovers the KMK from the bus${where:+ ($where)}"
+		else
+			fail "$name: sniff-kmk recovers the KMK, but not in $where"
+		fi ;;
 	expect_refusal:1) pass "$name: no 32-byte window of the bus unwraps the DEK" ;;
 	*) fail "$name: sniff-kmk exit $rc ($expect)" ;;
 	esac
 }
 
 # sniff_test BACKEND EXPECT [PARAMS]: the traffic of ACTIVATE, BACKUP
-# (boot 1), LOAD, ERASE, RESTORE (boot 2) and LOAD (boot 3), as swtpm logs
-# it, against the state blobs from ACTIVATE and from RESTORE.  One LOAD
+# (boot 1), LOAD, ERASE, RESTORE (boot 2), LOAD and RESEAL (boot 3), as
+# swtpm logs it, against the state blobs from ACTIVATE, from RESTORE and
+# from RESEAL (a new KMK and a new state; nothing unseals it after the
+# reseal, so only the RESEAL's own traffic can give it away).  One LOAD
 # per boot, so that the boot-phase lock needs no test PCR here.
 sniff_test() {
 	local b=$1 expect=$2 params="backend=$1 ${3:-}" d=$CASE_TMP/sniff-$1-$2 s
@@ -105,13 +115,19 @@ G
 	bvm "$params" "${run[@]}" "$s" || case_failed=1
 	s=$(guest "sniff3-$b.sh" <<'G'
 expect "load of the restored key" 0 tpmkeyctl load
+cp $st/key.state /tmp/before-reseal.state
+expect "reseal" 0 tpmkeyctl reseal
+check "... wrote a new state" sh -c "! cmp -s $st/key.state /tmp/before-reseal.state"
+cp $st/key.state $st/reseal.state
 G
 	)
 	bvm "$params" "${run[@]}" "$s" || case_failed=1
-	for s in activate restore; do
+	for s in activate restore reseal; do
+		where=
+		[ $s = reseal ] && where="command Create"
 		if from_disk "$d/state.img" "$s.state"; then
 			sniffed "$b backend, state from ${s^^}" "$expect" \
-				"$d/swtpm.log" "$CASE_TMP/$s.state"
+				"$d/swtpm.log" "$CASE_TMP/$s.state" "$where"
 		else
 			fail "$b backend: no $s.state on the state disk"
 		fi
@@ -120,7 +136,7 @@ G
 
 # passthrough_test: tpm-proxy without a rule: activate, backup (boot 1),
 # load and a refused second backup (boot 2) work through it, and its own
-# log, the second sniffer, gives the KMK (the module has no sessions).
+# log, the second sniffer, gives no KMK (the module's sessions).
 passthrough_test() {
 	local d=$CASE_TMP/pass s
 	mkdir -p "$d"

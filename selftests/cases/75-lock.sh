@@ -8,10 +8,14 @@
 #   - the same unseal succeeds once the lock PCR is back at its pre-lock
 #     value (the test PCR 23, reset): the attack works where the lock is
 #     off, so the test can fail;
+#   - a hibernation cycle after that reset closes the lock again (the PM
+#     notifier), on kernels with hibernation (Debian's);
 #   - a bound platform PCR extended before LOAD: exit 18; restore brings
 #     the device back; reseal before the change keeps it loading;
 #   - a copy of key.state put back after erase does not load (16); the
 #     backup still restores.
+# Under +trusted (the trusted-keys backend forced) only what that backend
+# does instead: no lock, no bound PCRs.
 . "$(dirname "$0")/../lib.sh"
 
 cat >"$CASE_TMP/pre.sh" <<'G'
@@ -57,20 +61,98 @@ lvm() {		# lvm PARAMS VM-RUN-ARGS...
 	vm --env "LOCK_PARAMS=$params" "$@"
 }
 
+# Under the trusted-keys backend (vm-run -k KERNEL+trusted) there is no
+# lock to test: what the case checks instead is that it says so and does
+# what it says (one boot), then it skips the rest.
+case $KERNEL in
+*+trusted)
+	s=$(guest trusted.sh <<'G'
+expect "trusted keys: activate" 0 tpmkeyctl activate
+check "... status: no protections, no lock, lock PCR 0" sh -c \
+	'tpmkeyctl --json status | grep -q "\"lock_pcr\":0,\"lock_closed\":false,.*\"backend\":\"trusted\",.*\"protections\":\"\""'
+check "... the lock PCR (13) was not extended" \
+	sh -c 'tpm2 pcrread sha256:13 | grep -q "13: 0x0*$"'
+cp $st/key.state /tmp/k.state
+rc=0; tpmkeyctl reseal --pcrs 8 || rc=$?
+check "... reseal --pcrs 8 refused (exit $rc): no policy to bind PCRs with" test $rc -ne 0
+check "... and the state is unchanged" cmp -s $st/key.state /tmp/k.state
+rmmod tpmkey && tpmkey_insmod $LOCK_PARAMS
+expect "... no lock: a second load in the same boot works" 0 command tpmkeyctl load
+check "... the lock PCR (13) still not extended" \
+	sh -c 'tpm2 pcrread sha256:13 | grep -q "13: 0x0*$"'
+rmmod tpmkey && tpmkey_insmod $LOCK_PARAMS && rm $st/key.state
+rc=0; tpmkeyctl activate --pcrs 8 || rc=$?
+check "activate --pcrs 8 refused (exit $rc)" test $rc -ne 0
+check "... no state file, no key" sh -c "! test -e $st/key.state && ! keyctl search @u logon tpmkey:dek"
+G
+	)
+	lvm "lock_pcr=13" --state-disk "$CASE_TMP/state-trusted.img" "$s" ||
+		case_failed=1
+	pass "the boot-phase lock # SKIP the trusted-keys backend has none"
+	finish
+	;;
+esac
+
 d=$CASE_TMP/lock
 mkdir -p "$d"
 mkstick "$d/stick.img"
 run=(--tpm "$d/tpm" --state-disk "$d/state.img" --stick "$d/stick.img")
 
-# The attack where the lock is off: the resettable test PCR, reset.
+# The attack where the lock is off: the resettable test PCR, reset.  Then
+# hibernation, which resets a real TPM (and with it the lock PCR): the
+# module's PM notifier must close the lock again.  The cycle runs the PM
+# notifiers without writing an image (pm_test "freezer": processes frozen
+# and thawed, no device suspended, no swap needed); Debian's kernels have
+# it, the project's (no CONFIG_HIBERNATION) skip it.
 s=$(guest test-pcr.sh <<'G'
 expect "test PCR: activate" 0 tpmkeyctl activate
+closed=$(tpm2 pcrread sha256:23 | sed -n 's/.*23: *0x//p')
 check "... plain unseal without the policy fails (no userWithAuth)" \
 	sh -c '! tpm2 unseal -c /dev/null 2>/dev/null'
 check "... root cannot unseal after the lock closed" eval '! unseal_as_root 23'
 tpm2 pcrreset 23 >/dev/null 2>&1
 check "... root unseals once the test PCR is reset (the lock off)" \
 	unseal_as_root 23
+# hibernate NAME: one hibernation cycle that runs the PM notifiers
+# without writing an image (pm_test "freezer": processes frozen and
+# thawed, no device suspended, no swap needed), as a test point.
+hibernate() {
+	echo freezer >/sys/power/pm_test && echo platform >/sys/power/disk &&
+		dmesg -c >/dev/null
+	expect "$1: hibernation cycle (pm_test freezer, platform mode)" 0 \
+		sh -c 'echo disk >/sys/power/state'
+	echo none >/sys/power/pm_test
+	check "$1: ... it ran (the kernel logged its entry and exit)" \
+		sh -c 'dmesg | grep -q "hibernation entry" && dmesg | grep -q "hibernation exit"'
+}
+if [ -w /sys/power/pm_test ] && grep -qw disk /sys/power/state; then
+	# The control: a module that closed no lock (reloaded) has nothing to
+	# close again, and hibernation by itself extends no PCR.
+	rmmod tpmkey && tpmkey_insmod $LOCK_PARAMS
+	hibernate "module without a closed lock"
+	check "... root still unseals: hibernation alone closes nothing" \
+		unseal_as_root 23
+	expect "load (the lock open: it closes it)" 0 command tpmkeyctl load
+	check "... root cannot unseal" eval '! unseal_as_root 23'
+	tpm2 pcrreset 23 >/dev/null 2>&1
+	check "... root unseals once the test PCR is reset (as a TPM reset does)" \
+		unseal_as_root 23
+	hibernate "lock closed by load, then reset"
+	check "after hibernation root cannot unseal: the PM notifier closed the lock again" \
+		eval '! unseal_as_root 23'
+	check "... the lock PCR is as the lock left it ($closed)" test \
+		"$(tpm2 pcrread sha256:23 | sed -n 's/.*23: *0x//p')" = "$closed"
+	check "... status: lock closed" \
+		sh -c 'tpmkeyctl --json status | grep -q "\"lock_closed\":true"'
+	check "... no error from the PM notifier" \
+		sh -c '! dmesg | grep -q "could not be closed again"'
+	rmmod tpmkey && tpmkey_insmod $LOCK_PARAMS
+	expect "... a second load after hibernation exits 19 (lock closed)" 19 \
+		command tpmkeyctl load
+	check "... and loads nothing" eval '! dek_in_keyring'
+else
+	pass "hibernation closes the lock again # SKIP no hibernation in this kernel (/sys/power/pm_test, disk in /sys/power/state)"
+fi
 expect "erase" 0 tpmkeyctl erase --yes
 G
 )
