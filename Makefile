@@ -94,7 +94,7 @@ check-debug: deps
 # native one everywhere, so only this runs every case on trusted keys.
 check-all: deps
 	TPMKEY_KERNELS="6.1 6.12 6.1+trusted 6.12+trusted debian-6.1 debian-6.12" \
-		TPMKEY_DEBIAN=full selftests/run
+		TPMKEY_DEBIAN=full TPMKEY_BUS_CONTROLS=all selftests/run
 
 # The Debian packages on real Debian 12 images alone (selftests/debian):
 # check-debian the smoke test make check runs, check-debian-full every
