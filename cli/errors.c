@@ -41,6 +41,10 @@ static int op_error(struct ctl *ctl, int err, const char *what)
 				  "%s: the TPM has no room for another key object: tpmkey's persistent handles 0x%08x-0x%08x or the TPM's own space are used up. Objects of keys whose state files are gone (a power cut during activate or restore, a state file deleted without erase) are listed by 'tpm2_getcap handles-persistent'; remove one that no state file names with 'tpm2_evictcontrol -C o -c HANDLE' only if no copy of its state file is needed: that destroys the key it holds",
 				  what, TPMKEY_KEY_HANDLE_FIRST,
 				  TPMKEY_KEY_HANDLE_FIRST + TPMKEY_KEY_HANDLE_COUNT - 1);
+	if (err == EINVAL && tpm_op(what) && ctl->pcrs_given)
+		return out_finish(o, TK_EUSAGE,
+				  "%s: the module refused --pcrs: binding to PCRs needs a backend with a boot lock (tpm2), and the one this key or new keys get has none; 'tpmkeyctl status' shows it",
+				  what);
 	if (err == ENOTTY)
 		return out_finish(o, TK_ENOTPM,
 				  "%s: the loaded tpmkey module does not know this request: it is older than this tpmkeyctl",

@@ -24,6 +24,8 @@ static void show_lock(struct output *o, const struct tpmkey_status *st)
 {
 	bool closed = st->lock_flags & TPMKEY_LOCK_CLOSED;
 	bool test = st->lock_flags & TPMKEY_LOCK_TEST_PCR;
+	bool active = st->state == TPMKEY_STATE_ACTIVE;
+	uint32_t lock_prot = active ? st->protections : st->new_key_protections;
 	char prot[64];
 
 	format_prot(st->new_key_protections, prot, sizeof(prot));
@@ -31,9 +33,14 @@ static void show_lock(struct output *o, const struct tpmkey_status *st)
 	out_field_bool(o, "lock_closed", closed);
 	out_field_bool(o, "lock_test_pcr", test);
 	out_field_str(o, "new_key_protections", prot);
-	out_line(o, "boot lock:", "PCR %u, %s%s", st->lock_pcr,
-		 closed ? "closed until reboot" : "open",
-		 test ? " (test PCR: locks nothing)" : "");
+	if (!(lock_prot & TPMKEY_PROT_BOOT_LOCK))
+		out_line(o, "boot lock:", "none (%s has none)",
+			 active ? "the loaded key's backend" :
+				  "the backend for new keys");
+	else
+		out_line(o, "boot lock:", "PCR %u, %s%s", st->lock_pcr,
+			 closed ? "closed until reboot" : "open",
+			 test ? " (test PCR: locks nothing)" : "");
 	out_line(o, "new keys get:", "%s", *prot ? prot : "no extra protection");
 }
 
