@@ -7,7 +7,9 @@
 #   make check        every test, in VMs with the project's and Debian's kernels
 #   make check-debug  every test on the debug kernel (KASAN, kmemleak,
 #                     lockdep, fault injection; ~25 min); not in make check
-#   make check-all    make check, plus the project's kernels with the
+#   make check-all    make check on all four kernels (6.1, 6.12,
+#                     debian-6.1, debian-6.12; make check runs 6.12 and
+#                     debian-6.1), plus the project's kernels with the
 #                     trusted-keys backend forced (backend=trusted) and
 #                     every scenario on real Debian images (selftests/debian)
 #   make check-debian, check-debian-full
