@@ -514,7 +514,17 @@ TEST_F(key, a_stalled_result_copy_stalls_only_its_caller)
 
 	make_inactive(self->fd);
 	ASSERT_EQ(0, pthread_create(&thread, NULL, activate_into, &a));
-	/* The ACTIVATE thread is now stuck copying its state out. */
+	/* Wait for the ACTIVATE thread to get stuck copying its state out. */
+	pfd.fd = uffd;
+	pfd.events = POLLIN;
+	while (poll(&pfd, 1, 100) == 0 &&
+	       !__atomic_load_n(&a.done, __ATOMIC_ACQUIRE))
+		;
+	if (__atomic_load_n(&a.done, __ATOMIC_ACQUIRE) && poll(&pfd, 1, 0) == 0) {
+		pthread_join(thread, NULL);
+		SKIP(return, "this kernel did not hand the module's copy fault to userfaultfd (ACTIVATE returned %d)",
+		     a.ret);
+	}
 	ASSERT_EQ((ssize_t)sizeof(msg), read(uffd, &msg, sizeof(msg)));
 	ASSERT_EQ(UFFD_EVENT_PAGEFAULT, msg.event);
 
@@ -523,8 +533,6 @@ TEST_F(key, a_stalled_result_copy_stalls_only_its_caller)
 
 	/* Let the copy finish, serving every page it touches. */
 	EXPECT_EQ(0, serve_fault(uffd, &msg, page));
-	pfd.fd = uffd;
-	pfd.events = POLLIN;
 	while (!__atomic_load_n(&a.done, __ATOMIC_ACQUIRE))
 		if (poll(&pfd, 1, 100) > 0 &&
 		    read(uffd, &msg, sizeof(msg)) == (ssize_t)sizeof(msg))
