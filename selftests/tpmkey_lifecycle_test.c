@@ -10,6 +10,8 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -20,6 +22,7 @@
 
 #include <linux/keyctl.h>
 #include <linux/tpmkey.h>
+#include <linux/userfaultfd.h>
 
 #include "kselftest_harness.h"
 #include "tpmkey_expect.h"
@@ -444,6 +447,109 @@ TEST_F_TIMEOUT(key, concurrent_callers_are_serialised, 600)
 	} else {
 		EXPECT_GT(0, keyring_search("logon", TPMKEY_KEYRING_DESC));
 	}
+}
+
+struct stalled_activate {
+	int fd, ret, done;
+	void *state;
+	__u32 state_len;
+	__u8 key_id[TPMKEY_KEY_ID_SIZE];
+};
+
+static void *activate_into(void *arg)
+{
+	struct stalled_activate *a = arg;
+
+	a->ret = do_activate(a->fd, 64, a->state, &a->state_len, a->key_id);
+	__atomic_store_n(&a->done, 1, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+/* Maps the page of the fault in @msg, which lets its copy go on. */
+static int serve_fault(int uffd, const struct uffd_msg *msg, long page)
+{
+	struct uffdio_zeropage z = {
+		.range.start = msg->arg.pagefault.address & ~(page - 1),
+		.range.len = page,
+	};
+
+	return ioctl(uffd, UFFDIO_ZEROPAGE, &z);
+}
+
+/*
+ * A caller whose result buffer stalls the copy (userfaultfd: nothing
+ * serves the fault until the test does) stalls only itself: the module
+ * copies results without its lock, so STATUS answers and a second
+ * ACTIVATE is refused with EBUSY instead of waiting.  Before that, the
+ * stalled copy held the device lock and every other ioctl waited on it
+ * (the harness's timeout would fail this test).  Kernels without
+ * userfaultfd (the project's tinyconfig ones) skip it.
+ */
+TEST_F(key, a_stalled_result_copy_stalls_only_its_caller)
+{
+	struct uffdio_api api = { .api = UFFD_API };
+	struct stalled_activate a = { .fd = self->fd };
+	long page = sysconf(_SC_PAGESIZE);
+	struct uffdio_register reg;
+	struct tpmkey_status st;
+	__u8 state[TPMKEY_STATE_SIZE_MAX];
+	__u8 id[TPMKEY_KEY_ID_SIZE];
+	struct pollfd pfd;
+	struct uffd_msg msg;
+	pthread_t thread;
+	__u32 len;
+	int uffd;
+
+	/*
+	 * Non-blocking: poll() on a blocking userfaultfd returns EPOLLERR at
+	 * once on 6.1, so the serving loop below would block in read() after
+	 * the copy had finished.
+	 */
+	uffd = syscall(__NR_userfaultfd, O_CLOEXEC | O_NONBLOCK);
+	if (uffd < 0)
+		SKIP(return, "no userfaultfd: %s", strerror(errno));
+	ASSERT_EQ(0, ioctl(uffd, UFFDIO_API, &api));
+	a.state = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, a.state);
+	reg.range.start = (unsigned long)a.state;
+	reg.range.len = 2 * page;
+	reg.mode = UFFDIO_REGISTER_MODE_MISSING;
+	ASSERT_EQ(0, ioctl(uffd, UFFDIO_REGISTER, &reg));
+
+	make_inactive(self->fd);
+	ASSERT_EQ(0, pthread_create(&thread, NULL, activate_into, &a));
+	/* Wait for the ACTIVATE thread to get stuck copying its state out. */
+	pfd.fd = uffd;
+	pfd.events = POLLIN;
+	while (poll(&pfd, 1, 100) == 0 &&
+	       !__atomic_load_n(&a.done, __ATOMIC_ACQUIRE))
+		;
+	if (__atomic_load_n(&a.done, __ATOMIC_ACQUIRE) && poll(&pfd, 1, 0) == 0) {
+		pthread_join(thread, NULL);
+		SKIP(return, "this kernel did not hand the module's copy fault to userfaultfd (ACTIVATE returned %d)",
+		     a.ret);
+	}
+	ASSERT_EQ((ssize_t)sizeof(msg), read(uffd, &msg, sizeof(msg)));
+	ASSERT_EQ(UFFD_EVENT_PAGEFAULT, msg.event);
+
+	EXPECT_EQ(0, do_status(self->fd, &st));
+	EXPECT_EQ(EBUSY, do_activate(self->fd, 64, state, &len, id));
+
+	/* Let the copy finish, serving every page it touches. */
+	EXPECT_EQ(0, serve_fault(uffd, &msg, page));
+	while (!__atomic_load_n(&a.done, __ATOMIC_ACQUIRE))
+		if (poll(&pfd, 1, 100) > 0 &&
+		    read(uffd, &msg, sizeof(msg)) == (ssize_t)sizeof(msg))
+			EXPECT_EQ(0, serve_fault(uffd, &msg, page));
+	ASSERT_EQ(0, pthread_join(thread, NULL));
+	EXPECT_EQ(0, a.ret);
+	ASSERT_EQ(0, do_status(self->fd, &st));
+	EXPECT_EQ(TPMKEY_STATE_ACTIVE, st.state);
+	EXPECT_EQ(0, memcmp(st.key_id, a.key_id, sizeof(a.key_id)));
+	EXPECT_LT(0, keyring_search("logon", TPMKEY_KEYRING_DESC));
+	close(uffd);
+	munmap(a.state, 2 * page);
 }
 
 TEST_HARNESS_MAIN
