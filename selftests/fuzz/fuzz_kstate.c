@@ -95,7 +95,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < 1 || size > 1 + TPMKEY_STATE_SIZE_MAX + 16)
 		return 0;
 	kshim_reset();
-	mode = data[0];
+	mode = data[0] & 0x07;
 	len = size - 1;
 	/* Exactly @len bytes: AddressSanitizer sees any read past the end. */
 	blob = malloc(len ? len : 1);

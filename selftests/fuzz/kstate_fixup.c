@@ -29,7 +29,13 @@ static void put_le32(u8 *p, u32 v)
 	memcpy(p, &v, 4);
 }
 
-/* Makes @blob's tag and checksum right, as far as its lengths allow. */
+/*
+ * Makes @blob's tag and checksum right, as far as its lengths allow.
+ * Mode 0x08 (kioctl only) first replaces the wrapped plaintext by SHA-256
+ * of it, chained: a DEK the fuzzer cannot write itself, so that a run of
+ * zeros or a key id the module hands back cannot be "the DEK" in kioctl's
+ * leak checks.
+ */
 void kstate_fixup(u8 *blob, size_t len, unsigned int mode, const u8 *kmk)
 {
 	u32 sealed_len, key_len;
@@ -49,6 +55,11 @@ void kstate_fixup(u8 *blob, size_t len, unsigned int mode, const u8 *kmk)
 		u8 plain[TPMKEY_DEK_SIZE_MAX];
 
 		memcpy(plain, wrapped, key_len);
+		if (mode & 0x08) {
+			sha256(plain, key_len, plain);
+			sha256(plain, SHA256_DIGEST_SIZE,
+			       plain + SHA256_DIGEST_SIZE);
+		}
 		if (tpmkey_seal_gcm(kmk, blob + NONCE_OFF, blob,
 				    HDR_LEN + sealed_len, plain, wrapped,
 				    key_len))
