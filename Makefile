@@ -192,7 +192,7 @@ install:
 	$(MAKE) -C lib install DESTDIR="$(DESTDIR)" PREFIX="$(PREFIX)" \
 		LIBDIR="$(LIBDIR)" INCLUDEDIR="$(INCLUDEDIR)"
 	$(MAKE) -C cli install DESTDIR="$(DESTDIR)" SBINDIR="$(SBINDIR)" \
-		LIBEXECDIR="$(LIBEXECDIR)"
+		LIBEXECDIR="$(LIBEXECDIR)" SHAREDIR="$(SHAREDIR)"
 	install -D -m 0644 man/tpmkeyctl.8 "$(DESTDIR)$(MANDIR)/man8/tpmkeyctl.8"
 	install -d -m 0755 "$(DESTDIR)$(INITDIR)"
 	sed -e 's|/usr/share/tpmkey|$(SHAREDIR)|' \

@@ -19,7 +19,6 @@
  * warning with the command to run again, never a failure of the command.
  */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -29,7 +28,7 @@
 #define INITRAMFS_HOOK		"/usr/share/initramfs-tools/hooks/tpmkey"
 #define UPDATE_INITRAMFS	"/usr/sbin/update-initramfs"
 #define UPDATE_CMD		"update-initramfs -u -k all"
-#define VOLUMES_DEFAULT		"/etc/tpmkey/volumes"
+#define VOLUMES_SH		TPMKEY_SHAREDIR "/volumes.sh"
 
 /* /conf/initramfs.conf: initramfs-tools; /etc/initrd-release: dracut. */
 static bool in_initramfs(void)
@@ -48,45 +47,19 @@ static bool hook_state_dir(const char *dir)
 	return a.st_dev == b.st_dev && a.st_ino == b.st_ino;
 }
 
-/* "initramfs" or "initramfs=..." among the comma-separated @opts. */
-static bool has_initramfs_option(char *opts)
-{
-	char *save = NULL, *o;
-
-	for (o = strtok_r(opts, ",", &save); o; o = strtok_r(NULL, ",", &save))
-		if (!strcmp(o, "initramfs") || !strncmp(o, "initramfs=", 10))
-			return true;
-	return false;
-}
-
 /*
- * Does the volumes file (TPMKEY_VOLUMES, as for the hook) mark a volume
- * "initramfs"?  Read as init/volumes.sh reads it ("NAME DEVICE
- * [OPTIONS]", "#" comments), but more leniently: a line the hook would
- * reject costs an unneeded rebuild, never a missed one.
+ * Is a volume marked "initramfs"?  volumes.sh answers, as it answers the
+ * hook (TPMKEY_VOLUMES names the file for both), so that the file is read
+ * in one place.  If it cannot answer, the answer is yes: a rebuild that
+ * changes nothing costs time, a missed one the next boot's root.
  */
 static bool initramfs_volume(void)
 {
-	const char *path = getenv("TPMKEY_VOLUMES");
-	char *line = NULL, *save, *name, *dev, *opts;
-	size_t size = 0;
-	bool found = false;
-	FILE *f;
+	char *argv[] = { "/bin/sh", "-c",
+			 ". \"$0\" && test -n \"$(tk_initramfs_volumes)\"",
+			 VOLUMES_SH, NULL };
 
-	f = fopen(path && *path ? path : VOLUMES_DEFAULT, "re");
-	if (!f)
-		return false;
-	while (!found && getline(&line, &size, f) >= 0) {
-		save = NULL;
-		name = strtok_r(line, " \t\r\n", &save);
-		dev = strtok_r(NULL, " \t\r\n", &save);
-		opts = strtok_r(NULL, " \t\r\n", &save);
-		if (name && *name != '#' && dev && opts)
-			found = has_initramfs_option(opts);
-	}
-	free(line);
-	fclose(f);
-	return found;
+	return ctl_spawn(argv, true) != 1;
 }
 
 void ctl_update_initramfs(struct ctl *ctl)

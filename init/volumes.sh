@@ -43,6 +43,17 @@ tk_volumes() {
 	done <"$TPMKEY_VOLUMES"
 }
 
+# tk_initramfs_volumes: the names of the volumes marked "initramfs", the
+# ones the initramfs maps (the hook's list; tpmkeyctl asks it whether the
+# initramfs holds a copy of the state file).  Malformed lines are left out
+# silently: the generator and the init script report them.
+tk_initramfs_volumes() {
+	tk_volumes 2>/dev/null | while read -r _iname _idev _iopts; do
+		tk_option "$_iopts" initramfs >/dev/null && echo "$_iname"
+	done
+	return 0
+}
+
 # tk_device_path DEVICE: the /dev path DEVICE stands for.
 tk_device_path() {
 	case $1 in

@@ -167,6 +167,9 @@ for l in "Requires=tpmkey-load.service" \
 done
 check "a volume mapped in the initramfs is not closed at shutdown" \
 	sh -c "! grep -q '^ExecStop=' '$gen/tpmkey-open@root.service'"
+check "volumes.sh names the volumes marked initramfs (for the hook and tpmkeyctl)" \
+	test "$(TPMKEY_VOLUMES=$CASE_TMP/volumes sh -c '. "$0"; tk_initramfs_volumes' \
+		"$root/usr/share/tpmkey/volumes.sh" 2>/dev/null)" = root
 
 # The initramfs hook with Debian's own hook-functions (their copy_exec
 # takes a target directory that does not exist yet for a file name), on
@@ -221,6 +224,9 @@ check "PREFIX=/usr/local: tpmkeyctl hands its other commands to /usr/local/libex
 check "PREFIX=/usr/local: the initramfs hook copies that tpmkeyctl-full" \
 	grep -qx 'TPMKEYCTL_FULL=/usr/local/libexec/tpmkey/tpmkeyctl-full' \
 	"$root/usr/share/initramfs-tools/hooks/tpmkey"
+check "PREFIX=/usr/local: the hook and tpmkeyctl-full read the volumes with /usr/local/share/tpmkey/volumes.sh" \
+	sh -c "grep -qx 'TPMKEY_SHARE=/usr/local/share/tpmkey' '$root/usr/share/initramfs-tools/hooks/tpmkey' &&
+	       grep -qF /usr/local/share/tpmkey/volumes.sh '$root/usr/local/libexec/tpmkey/tpmkeyctl-full'"
 mk uninstall DESTDIR="$root" PREFIX=/usr/local
 check "PREFIX=/usr/local: make uninstall leaves nothing" only_dirs_left "$root"
 
