@@ -326,15 +326,13 @@ static bool secret_written(const u8 *mem, const u8 *before, size_t len,
 {
 	size_t i, j, written;
 
-	if (secret_in(before, len, secret, n))
-		return false;
 	for (i = 0; i + n <= len; i++) {
 		if (!secret_equal(mem + i, secret, n))
 			continue;
 		for (written = 0, j = i; j < i + n; j++)
 			written += mem[j] != before[j];
 		if (written >= LEAK_MIN_BYTES)
-			return true;
+			return !secret_in(before, len, secret, n);
 	}
 	return false;
 }
